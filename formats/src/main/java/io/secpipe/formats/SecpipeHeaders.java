@@ -1,0 +1,22 @@
+package io.secpipe.formats;
+
+/**
+ * Kafka record header names that travel with a record from the source connector to the sink.
+ * The raw value stays untouched (the exact bytes read), so everything we know about it rides here.
+ */
+public final class SecpipeHeaders {
+    /** Deterministic document id; the sink uses it so a replay overwrites instead of duplicating. */
+    public static final String ID = "secpipe.id";
+    /** Where the record was read: {@code file:/path#line}, {@code s3://bucket/key#line}, ... */
+    public static final String SOURCE = "secpipe.source";
+    /** The space-separated field list of a flow-log line (from the file's header line or the configured format). */
+    public static final String FORMAT = "secpipe.format";
+
+    /** Set on dead-letter records: the class of the error, its message and the stage that rejected the record. */
+    public static final String ERROR_CLASS = "secpipe.error.class";
+    public static final String ERROR_MESSAGE = "secpipe.error.message";
+    public static final String ERROR_STAGE = "secpipe.error.stage";
+
+    private SecpipeHeaders() {
+    }
+}

@@ -1,0 +1,60 @@
+package io.secpipe.formats.vpcflow;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * VPC Flow Logs field names (versions 2 to 8) as AWS spells them in a log format string and in the
+ * header line of the files it delivers to S3.
+ */
+public final class FlowLogFormat {
+
+    /** The default format: the fourteen version-2 fields in their fixed order. */
+    public static final List<String> DEFAULT_V2 = List.of(
+            "version", "account-id", "interface-id", "srcaddr", "dstaddr", "srcport", "dstport",
+            "protocol", "packets", "bytes", "start", "end", "action", "log-status");
+
+    public static final String DEFAULT_V2_STRING = String.join(" ", DEFAULT_V2);
+
+    /** Every field AWS documents, v2 through v8. */
+    public static final Set<String> KNOWN_FIELDS = Set.of(
+            // v2
+            "version", "account-id", "interface-id", "srcaddr", "dstaddr", "srcport", "dstport",
+            "protocol", "packets", "bytes", "start", "end", "action", "log-status",
+            // v3
+            "vpc-id", "subnet-id", "instance-id", "tcp-flags", "type", "pkt-srcaddr", "pkt-dstaddr",
+            // v4
+            "region", "az-id", "sublocation-type", "sublocation-id",
+            // v5
+            "pkt-src-aws-service", "pkt-dst-aws-service", "flow-direction", "traffic-path",
+            // v7
+            "ecs-cluster-arn", "ecs-cluster-name", "ecs-container-instance-arn", "ecs-container-instance-id",
+            "ecs-container-id", "ecs-second-container-id", "ecs-service-name", "ecs-task-definition-arn",
+            "ecs-task-arn", "ecs-task-id",
+            // v8
+            "reject-reason");
+
+    private FlowLogFormat() {
+    }
+
+    /** Splits a format string or a line on runs of spaces, as AWS writes both. */
+    public static List<String> tokens(String line) {
+        String trimmed = line.strip();
+        return trimmed.isEmpty() ? List.of() : Arrays.asList(trimmed.split(" +"));
+    }
+
+    /**
+     * A header line names fields instead of carrying values: every token is a known field name.
+     * (A data line always holds at least one value no field is named after: an address, a number, ACCEPT.)
+     */
+    public static boolean isHeader(String line) {
+        List<String> tokens = tokens(line);
+        return !tokens.isEmpty() && KNOWN_FIELDS.containsAll(tokens);
+    }
+
+    /** The snake_case document field name for an AWS field name: {@code log-status} becomes {@code log_status}. */
+    public static String documentField(String awsField) {
+        return awsField.replace('-', '_');
+    }
+}

@@ -1,0 +1,35 @@
+package io.secpipe.formats.vpcflow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.secpipe.formats.SourcePosition;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class FlowLogFormatTest {
+
+    @Test
+    void recognisesHeaderLinesButNotDataLines() {
+        assertThat(FlowLogFormat.isHeader(FlowLogFormat.DEFAULT_V2_STRING)).isTrue();
+        assertThat(FlowLogFormat.isHeader("interface-id flow-direction srcaddr dstaddr pkt-srcaddr")).isTrue();
+        assertThat(FlowLogFormat.isHeader(
+                "2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4249 1418530010 1418530070 ACCEPT OK"))
+                .isFalse();
+        // every token looks like a name, but one is not a field name
+        assertThat(FlowLogFormat.isHeader("eni-1235b8ca123456789 ingress")).isFalse();
+        assertThat(FlowLogFormat.isHeader("   ")).isFalse();
+    }
+
+    @Test
+    void tokensSplitOnRunsOfSpaces() {
+        assertThat(FlowLogFormat.tokens("  a  b c ")).containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void documentIdIsStableAndDependsOnLine() {
+        SourcePosition line1 = SourcePosition.ofFileLine(Path.of("/data/x.log"), 1);
+        assertThat(line1.uri()).isEqualTo("file:/data/x.log#1");
+        assertThat(line1.documentId()).hasSize(32).isEqualTo(SourcePosition.ofFileLine(Path.of("/data/./x.log"), 1).documentId());
+        assertThat(line1.documentId()).isNotEqualTo(SourcePosition.ofFileLine(Path.of("/data/x.log"), 2).documentId());
+    }
+}

@@ -1,0 +1,115 @@
+package io.secpipe.ops.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A Connect worker in distributed mode with our plugins on its plugin.path; on start it registers
+ * every {@code connector-configs/local/*.json} (the body of PUT /connectors/{file name}/config).
+ * The configs name the engine as {@code ${env:SECPIPE_ENGINE_URL}}, resolved by Connect's own
+ * EnvVarConfigProvider, so the same files work for any ports.
+ */
+final class ConnectWorker {
+
+    static final String NAME = "connect";
+    static final List<String> PLUGINS = List.of(
+            "io.secpipe.connect.source.file.FileSourceConnector",
+            "io.secpipe.connect.sink.ElasticsearchSinkConnector");
+
+    private final StackSettings settings;
+    private final Supervisor supervisor;
+    private final PrintStream out;
+
+    ConnectWorker(StackSettings settings, Supervisor supervisor, PrintStream out) {
+        this.settings = settings;
+        this.supervisor = supervisor;
+        this.out = out;
+    }
+
+    Http rest() {
+        return new Http(settings.connectUrl());
+    }
+
+    void start() throws IOException, InterruptedException, StackException {
+        Path config = settings.confDir().resolve("connect-worker.properties");
+        Path root = settings.root();
+        Files.writeString(config, String.join("\n",
+                "bootstrap.servers=" + settings.bootstrapServers(),
+                "group.id=secpipe-connect",
+                "config.storage.topic=secpipe-connect-configs",
+                "offset.storage.topic=secpipe-connect-offsets",
+                "status.storage.topic=secpipe-connect-status",
+                "config.storage.replication.factor=1",
+                "offset.storage.replication.factor=1",
+                "status.storage.replication.factor=1",
+                "key.converter=org.apache.kafka.connect.json.JsonConverter",
+                "value.converter=org.apache.kafka.connect.json.JsonConverter",
+                "key.converter.schemas.enable=false",
+                "value.converter.schemas.enable=false",
+                "offset.flush.interval.ms=2000",
+                "listeners=http://127.0.0.1:" + settings.connectPort(),
+                "rest.advertised.host.name=127.0.0.1",
+                "rest.advertised.port=" + settings.connectPort(),
+                "plugin.path=" + root.resolve("connect-source/target/plugin") + "," + root.resolve("connect-sink/target/plugin"),
+                "plugin.discovery=service_load",
+                // sources write records and offsets in one transaction (KIP-618); sinks read only committed records,
+                // so what the Streams app aborts never reaches the index
+                "exactly.once.source.support=enabled",
+                "consumer.isolation.level=read_committed",
+                "config.providers=env",
+                "config.providers.env.class=org.apache.kafka.common.config.provider.EnvVarConfigProvider",
+                ""));
+        supervisor.start(NAME, Components.java(settings, "768m", "org.apache.kafka.connect.cli.ConnectDistributed", config.toString()),
+                Map.of("SECPIPE_ENGINE_URL", settings.engineUrl()), settings.home());
+        Http rest = rest();
+        supervisor.await(NAME, "Connect worker on " + settings.connectUrl(), Duration.ofSeconds(120), out, () -> {
+            Http.Answer plugins = rest.get("/connector-plugins?connectorsOnly=true");
+            if (!plugins.ok()) {
+                return false;
+            }
+            List<String> classes = plugins.body().findValuesAsText("class");
+            return classes.containsAll(PLUGINS);
+        });
+        registerConnectors();
+    }
+
+    private void registerConnectors() throws IOException, InterruptedException, StackException {
+        Path dir = settings.root().resolve("connector-configs/local");
+        List<Path> files;
+        try (Stream<Path> list = Files.list(dir)) {
+            files = list.filter(f -> f.toString().endsWith(".json")).sorted().toList();
+        }
+        Http rest = rest();
+        for (Path file : files) {
+            String name = file.getFileName().toString().replaceFirst("\\.json$", "");
+            JsonNode body = Http.JSON.readTree(file.toFile());
+            rest.send("PUT", "/connectors/" + name + "/config", body).orThrow("PUT /connectors/" + name + "/config");
+            supervisor.await(NAME, "connector " + name, Duration.ofSeconds(60), out, () -> running(rest, name));
+        }
+    }
+
+    /** The connector and every one of its tasks are RUNNING. */
+    static boolean running(Http rest, String name) throws IOException, InterruptedException {
+        Http.Answer status = rest.get("/connectors/" + name + "/status");
+        if (!status.ok()) {
+            return false;
+        }
+        JsonNode tasks = status.body().path("tasks");
+        for (JsonNode task : tasks) {
+            if (task.path("state").asText().equals("FAILED")) {
+                throw new IOException("task " + task.path("id").asText() + " of " + name + " failed: "
+                        + task.path("trace").asText().lines().findFirst().orElse(""));
+            }
+        }
+        return status.body().path("connector").path("state").asText().equals("RUNNING")
+                && !tasks.isEmpty()
+                && tasks.findValuesAsText("state").stream().allMatch("RUNNING"::equals);
+    }
+}

@@ -1,0 +1,59 @@
+package io.secpipe.ops.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** JSON over HTTP for the Connect REST API and the engine. */
+final class Http {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    /** An answer: status and body parsed as JSON (null when the body is empty or not JSON). */
+    record Answer(int status, JsonNode body, String text) {
+        boolean ok() {
+            return status >= 200 && status < 300;
+        }
+
+        Answer orThrow(String what) throws IOException {
+            if (!ok()) {
+                throw new IOException(what + " answered " + status + ": " + text);
+            }
+            return this;
+        }
+    }
+
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final String baseUrl;
+
+    Http(String baseUrl) {
+        this.baseUrl = baseUrl;
+    }
+
+    Answer get(String path) throws IOException, InterruptedException {
+        return send("GET", path, null);
+    }
+
+    Answer send(String method, String path, Object body) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(60));
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            byte[] bytes = body instanceof byte[] raw ? raw : JSON.writeValueAsBytes(body);
+            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofByteArray(bytes));
+        }
+        HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode json = null;
+        try {
+            json = response.body().isBlank() ? null : JSON.readTree(response.body());
+        } catch (IOException notJson) {
+            // keep the text
+        }
+        return new Answer(response.statusCode(), json, response.body());
+    }
+}

@@ -1,0 +1,232 @@
+package io.secpipe.ops.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.secpipe.formats.SecpipeHeaders;
+import io.secpipe.formats.SourcePosition;
+import io.secpipe.formats.vpcflow.FlowLogFileReader;
+import io.secpipe.formats.vpcflow.FlowLogFormat;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Sends files through the running stack the way a user's data goes: a source connector reads them
+ * (a connector of its own per replay, deleted afterwards), the Streams app parses, the sink indexes.
+ * Replay knows every position it sends, hence every document id, and waits until each position is
+ * either indexed (stamped {@code event.ingested} since the replay began) or in the dead-letter topic.
+ */
+public final class Replay {
+
+    /** What can be replayed: the connector body to use, the indices and the dead-letter topic to watch. */
+    public enum Type {
+        VPCFLOW("vpcflow-file-source.json", "cwl-vpcflow-*", "dlq.vpcflow");
+
+        final String connectorConfig;
+        final String indexPattern;
+        final String deadLetterTopic;
+
+        Type(String connectorConfig, String indexPattern, String deadLetterTopic) {
+            this.connectorConfig = connectorConfig;
+            this.indexPattern = indexPattern;
+            this.deadLetterTopic = deadLetterTopic;
+        }
+
+        public String id() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** Counts for one replay: lines sent, documents indexed (per index), records dead-lettered. */
+    public record Result(long sent, long indexed, long deadLettered, Map<String, Long> perIndex, Duration took) {
+        public boolean complete() {
+            return indexed + deadLettered == sent;
+        }
+    }
+
+    private static final int IDS_PER_QUERY = 10_000;
+
+    private final StackSettings settings;
+    private final PrintStream out;
+    private final Http engine;
+    private final Http connect;
+
+    public Replay(StackSettings settings, PrintStream out) {
+        this.settings = settings;
+        this.out = out;
+        this.engine = new Http(settings.engineUrl());
+        this.connect = new Http(settings.connectUrl());
+    }
+
+    public Result run(Type type, List<Path> files, Duration timeout) throws IOException, InterruptedException, StackException {
+        LocalStack stack = new LocalStack(settings, out);
+        List<String> stopped = stack.processes().entrySet().stream().filter(e -> e.getValue().isEmpty()).map(Map.Entry::getKey).toList();
+        if (!stopped.isEmpty()) {
+            throw new StackException("The local stack is not running (" + String.join(", ", stopped) + " stopped): run 'bin/secpipe up' first");
+        }
+        List<Path> absolute = new ArrayList<>();
+        for (Path file : files) {
+            Path p = file.toAbsolutePath().normalize();
+            if (!Files.isReadable(p)) {
+                throw new StackException("Cannot read " + p);
+            }
+            absolute.add(p);
+        }
+        Map<String, String> idsByPosition = expectedPositions(absolute);
+        Instant since = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusMillis(1);
+        String connector = "replay-" + type.id() + "-" + since.toEpochMilli();
+        ObjectNode config = (ObjectNode) Http.JSON.readTree(
+                settings.root().resolve("connector-configs/local/replay").resolve(type.connectorConfig).toFile());
+        config.put("files", absolute.stream().map(Path::toString).collect(Collectors.joining(",")));
+        out.println("Replaying " + absolute.size() + " file(s), " + idsByPosition.size() + " records, through connector " + connector);
+        try (DeadLetterWatch deadLetters = new DeadLetterWatch(type.deadLetterTopic, since, idsByPosition.keySet())) {
+            connect.send("PUT", "/connectors/" + connector + "/config", config).orThrow("PUT /connectors/" + connector + "/config");
+            List<String> ids = List.copyOf(idsByPosition.values());
+            Instant deadline = Instant.now().plus(timeout);
+            Instant nextReport = Instant.now().plusSeconds(5);
+            long indexed = 0;
+            long dead = 0;
+            while (true) {
+                dead = deadLetters.poll();
+                indexed = countIndexed(type, ids, since);
+                if (indexed + dead >= ids.size() || Instant.now().isAfter(deadline)) {
+                    break;
+                }
+                if (Instant.now().isAfter(nextReport)) {
+                    out.printf("  %d of %d indexed, %d dead-lettered (%d s)%n", indexed, ids.size(), dead,
+                            Duration.between(since, Instant.now()).toSeconds());
+                    nextReport = Instant.now().plusSeconds(5);
+                }
+                ConnectWorker.running(connect, connector); // fails fast when a task failed
+                Thread.sleep(500);
+            }
+            Result result = new Result(ids.size(), indexed, dead, perIndex(type, ids, since), Duration.between(since, Instant.now()));
+            print(type, result);
+            return result;
+        } finally {
+            connect.send("DELETE", "/connectors/" + connector, null);
+        }
+    }
+
+    /** Every record position the source connector will send, with its document id, framed as the connector frames lines. */
+    static Map<String, String> expectedPositions(List<Path> files) throws IOException {
+        Map<String, String> idsByPosition = new HashMap<>();
+        for (Path file : files) {
+            try (FlowLogFileReader reader = new FlowLogFileReader(file, FlowLogFormat.DEFAULT_V2)) {
+                for (FlowLogFileReader.Line line = reader.next(0); line != null; line = reader.next(0)) {
+                    SourcePosition position = SourcePosition.ofFileLine(file, line.number());
+                    idsByPosition.put(position.uri(), position.documentId());
+                }
+            }
+        }
+        return idsByPosition;
+    }
+
+    private ObjectNode query(List<String> ids, Instant since) {
+        ObjectNode query = Http.JSON.createObjectNode();
+        var filter = query.putObject("bool").putArray("filter");
+        filter.addObject().putObject("ids").set("values", Http.JSON.valueToTree(ids));
+        filter.addObject().putObject("range").putObject("event.ingested").put("gte", since.toString());
+        return query;
+    }
+
+    private long countIndexed(Type type, List<String> ids, Instant since) throws IOException, InterruptedException {
+        long count = 0;
+        for (int i = 0; i < ids.size(); i += IDS_PER_QUERY) {
+            ObjectNode body = Http.JSON.createObjectNode();
+            body.set("query", query(ids.subList(i, Math.min(ids.size(), i + IDS_PER_QUERY)), since));
+            count += engine.send("POST", "/" + type.indexPattern + "/_count", body).orThrow("_count").body().path("count").asLong();
+        }
+        return count;
+    }
+
+    private Map<String, Long> perIndex(Type type, List<String> ids, Instant since) throws IOException, InterruptedException {
+        Map<String, Long> counts = new TreeMap<>();
+        for (int i = 0; i < ids.size(); i += IDS_PER_QUERY) {
+            ObjectNode body = Http.JSON.createObjectNode();
+            body.put("size", 0);
+            body.set("query", query(ids.subList(i, Math.min(ids.size(), i + IDS_PER_QUERY)), since));
+            body.putObject("aggs").putObject("indices").putObject("terms").put("field", "_index").put("size", 1000);
+            JsonNode buckets = engine.send("POST", "/" + type.indexPattern + "/_search", body).orThrow("_search")
+                    .body().path("aggregations").path("indices").path("buckets");
+            buckets.forEach(b -> counts.merge(b.path("key").asText(), b.path("doc_count").asLong(), Long::sum));
+        }
+        return counts;
+    }
+
+    private void print(Type type, Result result) {
+        out.printf("%s: %d records sent, %d indexed, %d dead-lettered (%s), %.1f s%n",
+                result.complete() ? "Replay complete" : "Replay INCOMPLETE (timed out)",
+                result.sent(), result.indexed(), result.deadLettered(), type.deadLetterTopic, result.took().toMillis() / 1000.0);
+        result.perIndex().forEach((index, count) -> out.printf("  %-32s %8d%n", index, count));
+    }
+
+    /** Reads the dead-letter topic from the replay's start and counts the distinct positions of this replay in it. */
+    private final class DeadLetterWatch implements AutoCloseable {
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final Set<String> positions;
+        private final Set<String> seen = new HashSet<>();
+
+        DeadLetterWatch(String topic, Instant since, Set<String> positions) {
+            this.positions = positions;
+            this.consumer = new KafkaConsumer<>(Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                    new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            Map<TopicPartition, Long> times = new HashMap<>();
+            partitions.forEach(p -> times.put(p, since.toEpochMilli()));
+            Map<TopicPartition, OffsetAndTimestamp> offsets = consumer.offsetsForTimes(times);
+            for (TopicPartition p : partitions) {
+                OffsetAndTimestamp offset = offsets.get(p);
+                if (offset == null) {
+                    consumer.seekToEnd(List.of(p));
+                    consumer.position(p); // resolve "end" now, before the replay writes anything
+                } else {
+                    consumer.seek(p, offset.offset());
+                }
+            }
+        }
+
+        long poll() {
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                Header source = record.headers().lastHeader(SecpipeHeaders.SOURCE);
+                if (source != null) {
+                    String position = new String(source.value(), StandardCharsets.UTF_8);
+                    if (positions.contains(position)) {
+                        seen.add(position);
+                    }
+                }
+            }
+            return seen.size();
+        }
+
+        @Override
+        public void close() {
+            consumer.close();
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package io.secpipe.ops.local;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/** The secpipe Kafka Streams app, from streams-app/target/app, with its state in the stack's home. */
+final class StreamsProcess {
+
+    static final String NAME = "streams";
+    private final StackSettings settings;
+    private final Supervisor supervisor;
+    private final PrintStream out;
+
+    StreamsProcess(StackSettings settings, Supervisor supervisor, PrintStream out) {
+        this.settings = settings;
+        this.supervisor = supervisor;
+        this.out = out;
+    }
+
+    Path stateFile() {
+        return settings.runDir().resolve("streams.state");
+    }
+
+    void start() throws IOException, InterruptedException, StackException {
+        Path config = settings.confDir().resolve("streams.properties");
+        Files.writeString(config, String.join("\n",
+                "bootstrap.servers=" + settings.bootstrapServers(),
+                "application.id=secpipe-streams",
+                "processing.guarantee=exactly_once_v2",
+                "state.dir=" + settings.home().resolve("streams/state"),
+                "replication.factor=1",
+                "commit.interval.ms=200",
+                ""));
+        Files.deleteIfExists(stateFile());
+        String classpath = settings.root().resolve("streams-app/target/app").resolve("*").toString();
+        supervisor.start(NAME, Components.javaWithClasspath(settings, "512m", classpath, "io.secpipe.streams.SecpipeStreamsApp",
+                "--config", config.toString(), "--state-file", stateFile().toString()), Map.of(), settings.home());
+        supervisor.await(NAME, "Streams app (secpipe-streams)", Duration.ofSeconds(120), out,
+                () -> Files.exists(stateFile()) && Files.readString(stateFile()).trim().equals("RUNNING"));
+    }
+}

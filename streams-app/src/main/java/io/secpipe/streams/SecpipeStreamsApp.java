@@ -1,0 +1,111 @@
+package io.secpipe.streams;
+
+import io.secpipe.streams.vpcflow.FlowLogTopology;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The Streams application: every secpipe topology in one KafkaStreams instance. */
+@Command(name = "secpipe-streams", mixinStandardHelpOptions = true,
+        description = "Runs the secpipe Kafka Streams topologies. Settings come from the properties file; "
+                + "an environment variable SECPIPE_STREAMS_<KEY> overrides <key> (upper case, '_' for '.').")
+public final class SecpipeStreamsApp implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(SecpipeStreamsApp.class);
+    static final String ENV_PREFIX = "SECPIPE_STREAMS_";
+
+    @Option(names = "--config", description = "Properties file: Kafka Streams settings and secpipe topic names.")
+    Path configFile;
+
+    @Option(names = "--state-file", description = "File the app keeps its current state in (RUNNING, ERROR, ...), for supervisors.")
+    Path stateFile;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new SecpipeStreamsApp()).execute(args));
+    }
+
+    /** Defaults, then the file, then the environment. */
+    static Properties settings(Path configFile, Map<String, String> env) throws IOException {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "secpipe-streams");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092");
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        if (configFile != null) {
+            try (Reader reader = Files.newBufferedReader(configFile)) {
+                props.load(reader);
+            }
+        }
+        env.forEach((name, value) -> {
+            if (name.startsWith(ENV_PREFIX)) {
+                props.put(name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
+            }
+        });
+        return props;
+    }
+
+    static Topology topology(Properties props) {
+        StreamsBuilder builder = new StreamsBuilder();
+        FlowLogTopology.addTo(builder, FlowLogTopology.Config.from(props));
+        return builder.build(props);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Properties props = settings(configFile, System.getenv());
+        Topology topology = topology(props);
+        log.info("Topology:\n{}", topology.describe());
+        CountDownLatch stopped = new CountDownLatch(1);
+        int[] exitCode = {0};
+        try (KafkaStreams streams = new KafkaStreams(topology, props)) {
+            streams.setUncaughtExceptionHandler(e -> {
+                log.error("Stopping: unexpected error in a stream thread", e);
+                exitCode[0] = 1;
+                return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            });
+            streams.setStateListener((now, before) -> {
+                writeState(now);
+                if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
+                    stopped.countDown();
+                }
+            });
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                streams.close();
+                stopped.countDown();
+            }, "secpipe-streams-shutdown"));
+            streams.start();
+            stopped.await();
+        }
+        return exitCode[0];
+    }
+
+    private void writeState(KafkaStreams.State state) {
+        log.info("State {}", state);
+        if (stateFile == null) {
+            return;
+        }
+        try {
+            Path tmp = stateFile.resolveSibling(stateFile.getFileName() + ".tmp");
+            Files.writeString(tmp, state.name() + "\n");
+            Files.move(tmp, stateFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            log.warn("Cannot write the state file {}: {}", stateFile, e.toString());
+        }
+    }
+}
