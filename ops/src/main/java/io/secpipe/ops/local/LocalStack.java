@@ -136,7 +136,7 @@ public final class LocalStack {
     private void consumerLag() throws InterruptedException {
         try (Admin admin = Broker.admin(settings)) {
             Collection<ConsumerGroupListing> groups = admin.listConsumerGroups().all().get();
-            out.println("consumer lag (records not yet processed):");
+            out.println("consumer lag (records not yet processed; a transactional topic adds up to one commit marker per partition):");
             for (ConsumerGroupListing group : groups) {
                 Map<TopicPartition, OffsetAndMetadata> committed =
                         admin.listConsumerGroupOffsets(group.groupId()).partitionsToOffsetAndMetadata().get();

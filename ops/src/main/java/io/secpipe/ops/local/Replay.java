@@ -108,7 +108,14 @@ public final class Replay {
             long dead = 0;
             while (true) {
                 dead = deadLetters.poll();
-                indexed = countIndexed(type, ids, since);
+                try {
+                    indexed = countIndexed(type, ids, since);
+                } catch (IOException e) {
+                    // a daily index the sink has just created answers 503 until its shard is allocated: not yet, not failed
+                    if (Instant.now().isAfter(deadline)) {
+                        throw e;
+                    }
+                }
                 if (indexed + dead >= ids.size() || Instant.now().isAfter(deadline)) {
                     break;
                 }

@@ -1,0 +1,197 @@
+package io.secpipe.ops.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.secpipe.formats.SecpipeHeaders;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The whole road on real components: a KRaft broker, the search engine from its Maven Central zip,
+ * a Connect worker with the built plugins, the Streams app. Files go in through the source connector;
+ * the test reads back the exact documents, their daily indices and the one dead letter, then replays
+ * and checks that the replay overwrote (version 2) instead of duplicating.
+ */
+class LocalStackIT {
+
+    private static final Path ROOT = Path.of(System.getProperty("secpipe.root", "..")).toAbsolutePath().normalize();
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void indexesEachValidLineOnceInItsEventDayAndAReplayChangesNoCount(Engine engine) throws Exception {
+        Path home = ROOT.resolve("ops/target/it-" + engine.displayName());
+        SearchEngine.deleteTree(home);
+        Files.createDirectories(home);
+        int[] ports = freePorts(5);
+        StackSettings settings = new StackSettings(ROOT, home, engine, ports[0], ports[1], ports[2], ports[3], ports[4]);
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        LocalStack stack = new LocalStack(settings, out);
+        List<Path> files = fixtures(home);
+        try {
+            assertThat(stack.up()).isTrue();
+            assertThat(stack.up()).as("a second up changes nothing").isFalse();
+
+            Replay.Result first = new Replay(settings, out).run(Replay.Type.VPCFLOW, files, Duration.ofMinutes(3));
+            assertThat(first.sent()).isEqualTo(7);
+            assertThat(first.deadLettered()).isEqualTo(1);
+            assertThat(first.perIndex()).containsExactly(
+                    entry("cwl-vpcflow-2024.03.01", 3L), entry("cwl-vpcflow-2024.03.02", 1L), entry("cwl-vpcflow-2024.03.03", 2L));
+
+            List<JsonNode> hits = search(settings);
+            assertThat(hits).hasSize(6);
+            assertThat(hits).extracting(h -> h.path("_version").asInt()).containsOnly(1);
+            assertThat(hits).extracting(h -> h.path("_source").path("event").path("ingested").asText()).allMatch(s -> s.endsWith("Z"));
+            assertThat(hits.stream().map(LocalStackIT::sourceWithoutIngested).toList()).containsExactly(expectedDocuments());
+            assertThat(hits).extracting(h -> h.path("_index").asText()).containsExactly(
+                    "cwl-vpcflow-2024.03.01", "cwl-vpcflow-2024.03.01", "cwl-vpcflow-2024.03.01",
+                    "cwl-vpcflow-2024.03.02", "cwl-vpcflow-2024.03.03", "cwl-vpcflow-2024.03.03");
+
+            List<ConsumerRecord<String, String>> deadLetters = deadLetters(settings, 1);
+            assertThat(deadLetters).hasSize(1);
+            ConsumerRecord<String, String> dead = deadLetters.get(0);
+            assertThat(dead.value()).isEqualTo("2 111122223333 eni-0123456789abcdef0 10.0.0.5 this line is malformed");
+            assertThat(header(dead, SecpipeHeaders.SOURCE)).isEqualTo("file:" + files.get(0) + "#5");
+            assertThat(header(dead, SecpipeHeaders.ERROR_CLASS)).isEqualTo("io.secpipe.streams.vpcflow.FlowLogParseException");
+            assertThat(header(dead, SecpipeHeaders.ERROR_MESSAGE)).isEqualTo(
+                    "expected 14 fields (version account-id interface-id srcaddr dstaddr srcport dstport protocol packets "
+                            + "bytes start end action log-status), found 8");
+
+            Replay.Result second = new Replay(settings, out).run(Replay.Type.VPCFLOW, files, Duration.ofMinutes(3));
+            assertThat(second.perIndex()).isEqualTo(first.perIndex());
+            assertThat(second.deadLettered()).isEqualTo(1);
+            List<JsonNode> afterReplay = search(settings);
+            assertThat(afterReplay).hasSize(6);
+            assertThat(afterReplay).extracting(h -> h.path("_version").asInt()).containsOnly(2);
+            assertThat(afterReplay.stream().map(LocalStackIT::sourceWithoutIngested).toList()).containsExactly(expectedDocuments());
+            // the dead-letter topic is a log of rejections: the replay's rejection is a second record for the same line
+            assertThat(deadLetters(settings, 2)).extracting(r -> header(r, SecpipeHeaders.SOURCE))
+                    .containsExactly("file:" + files.get(0) + "#5", "file:" + files.get(0) + "#5");
+        } finally {
+            stack.down();
+            Path moved = home.resolve("engine.location");
+            if (Files.exists(moved)) {
+                SearchEngine.deleteTree(Path.of(Files.readString(moved).trim()));
+            }
+        }
+        assertThat(stack.anyRunning()).isFalse();
+    }
+
+    /** A plain v2 file without header, and a gzip file whose header names a custom field order. */
+    private static List<Path> fixtures(Path home) throws IOException {
+        Path plain = home.resolve("flows.log");
+        Files.copy(ROOT.resolve("ops/src/test/resources/e2e/flows.log"), plain);
+        Path gz = home.resolve("flows-custom.log.gz");
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+            out.write(String.join("\n",
+                    "interface-id srcaddr dstaddr dstport protocol bytes packets start end action log-status flow-direction",
+                    "eni-0fedcba9876543210 10.0.0.9 52.94.133.131 443 6 1234 5 1709424000 1709424060 ACCEPT OK egress",
+                    "eni-0fedcba9876543210 10.0.0.9 52.94.133.131 443 6 99 2 1709424100 1709424160 REJECT OK egress",
+                    "").getBytes(StandardCharsets.UTF_8));
+        }
+        return List.of(plain, gz);
+    }
+
+    private static JsonNode[] expectedDocuments() throws IOException {
+        String[] docs = {
+            "{\"@timestamp\":\"2024-03-01T00:00:00Z\",\"version\":2,\"account_id\":\"111122223333\",\"interface_id\":\"eni-0123456789abcdef0\","
+                + "\"srcaddr\":\"10.0.0.5\",\"dstaddr\":\"10.0.1.7\",\"srcport\":49152,\"dstport\":443,\"protocol\":6,\"packets\":10,"
+                + "\"bytes\":5200,\"start\":1709251200,\"end\":1709251260,\"action\":\"ACCEPT\",\"log_status\":\"OK\"}",
+            "{\"@timestamp\":\"2024-03-01T12:00:00Z\",\"version\":2,\"account_id\":\"111122223333\",\"interface_id\":\"eni-0123456789abcdef0\","
+                + "\"srcaddr\":\"198.51.100.7\",\"dstaddr\":\"10.0.0.5\",\"srcport\":51515,\"dstport\":22,\"protocol\":6,\"packets\":1,"
+                + "\"bytes\":40,\"start\":1709294400,\"end\":1709294460,\"action\":\"REJECT\",\"log_status\":\"OK\"}",
+            "{\"@timestamp\":\"2024-03-01T23:59:00Z\",\"version\":2,\"account_id\":\"111122223333\",\"interface_id\":\"eni-0123456789abcdef0\","
+                + "\"start\":1709337540,\"end\":1709337599,\"log_status\":\"NODATA\"}",
+            "{\"@timestamp\":\"2024-03-02T00:00:00Z\",\"version\":2,\"account_id\":\"111122223333\",\"interface_id\":\"eni-0fedcba9876543210\","
+                + "\"srcaddr\":\"2001:db8::1\",\"dstaddr\":\"2001:db8::2\",\"srcport\":443,\"dstport\":50000,\"protocol\":6,\"packets\":7,"
+                + "\"bytes\":900,\"start\":1709337600,\"end\":1709337660,\"action\":\"ACCEPT\",\"log_status\":\"OK\"}",
+            "{\"@timestamp\":\"2024-03-03T00:00:00Z\",\"interface_id\":\"eni-0fedcba9876543210\",\"srcaddr\":\"10.0.0.9\","
+                + "\"dstaddr\":\"52.94.133.131\",\"dstport\":443,\"protocol\":6,\"bytes\":1234,\"packets\":5,\"start\":1709424000,"
+                + "\"end\":1709424060,\"action\":\"ACCEPT\",\"log_status\":\"OK\",\"flow_direction\":\"egress\"}",
+            "{\"@timestamp\":\"2024-03-03T00:01:40Z\",\"interface_id\":\"eni-0fedcba9876543210\",\"srcaddr\":\"10.0.0.9\","
+                + "\"dstaddr\":\"52.94.133.131\",\"dstport\":443,\"protocol\":6,\"bytes\":99,\"packets\":2,\"start\":1709424100,"
+                + "\"end\":1709424160,\"action\":\"REJECT\",\"log_status\":\"OK\",\"flow_direction\":\"egress\"}",
+        };
+        JsonNode[] nodes = new JsonNode[docs.length];
+        for (int i = 0; i < docs.length; i++) {
+            nodes[i] = Http.JSON.readTree(docs[i]);
+        }
+        return nodes;
+    }
+
+    private static List<JsonNode> search(StackSettings settings) throws Exception {
+        ObjectNode body = Http.JSON.createObjectNode();
+        body.put("size", 100);
+        body.put("version", true);
+        body.putArray("sort").addObject().put("@timestamp", "asc");
+        Http.Answer answer = new Http(settings.engineUrl()).send("POST", "/cwl-vpcflow-*/_search", body).orThrow("_search");
+        List<JsonNode> hits = new ArrayList<>();
+        answer.body().path("hits").path("hits").forEach(hits::add);
+        return hits;
+    }
+
+    private static JsonNode sourceWithoutIngested(JsonNode hit) {
+        ObjectNode source = hit.path("_source").deepCopy();
+        source.remove("event");
+        return source;
+    }
+
+    /** Reads the dead-letter topic from the start until {@code expected} records, then a little longer to catch extras. */
+    private static List<ConsumerRecord<String, String>> deadLetters(StackSettings settings, int expected) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new StringDeserializer())) {
+            consumer.assign(List.of(new TopicPartition("dlq.vpcflow", 0)));
+            consumer.seekToBeginning(consumer.assignment());
+            List<ConsumerRecord<String, String>> records = new ArrayList<>();
+            long deadline = System.currentTimeMillis() + 30_000;
+            int quietPolls = 0;
+            while (System.currentTimeMillis() < deadline && (records.size() < expected || quietPolls < 3)) {
+                int before = records.size();
+                consumer.poll(Duration.ofMillis(500)).forEach(records::add);
+                quietPolls = records.size() == before ? quietPolls + 1 : 0;
+            }
+            return records;
+        }
+    }
+
+    private static String header(ConsumerRecord<String, String> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
+    private static int[] freePorts(int count) throws IOException {
+        int[] ports = new int[count];
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                ServerSocket socket = new ServerSocket(0);
+                sockets.add(socket);
+                ports[i] = socket.getLocalPort();
+            }
+        } finally {
+            for (ServerSocket socket : sockets) {
+                socket.close();
+            }
+        }
+        return ports;
+    }
+}
