@@ -1,16 +1,14 @@
 package io.secpipe.formats.vpcflow;
 
-import java.io.BufferedInputStream;
+import io.secpipe.formats.Decompression;
 import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Reads one flow-log file line by line, numbering lines from 1, gunzipping when the content is gzip.
@@ -27,18 +25,8 @@ public final class FlowLogFileReader implements Closeable {
     private long lineNumber;
 
     public FlowLogFileReader(Path file, List<String> defaultFormat) throws IOException {
-        this.reader = new BufferedReader(new InputStreamReader(open(file), StandardCharsets.UTF_8), 1 << 16);
+        this.reader = new BufferedReader(new InputStreamReader(Decompression.open(Files.newInputStream(file)), StandardCharsets.UTF_8), 1 << 16);
         this.format = defaultFormat;
-    }
-
-    private static InputStream open(Path file) throws IOException {
-        InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-        in.mark(2);
-        int b1 = in.read();
-        int b2 = in.read();
-        in.reset();
-        boolean gzip = b1 == 0x1f && b2 == 0x8b;
-        return gzip ? new GZIPInputStream(in, 1 << 16) : in;
     }
 
     /** The next data line after {@code afterLine} (header and blank lines are passed over), or null at the end. */
