@@ -17,6 +17,11 @@ public record SourcePosition(String uri) {
         return new SourcePosition("file:" + file.toAbsolutePath().normalize() + "#" + lineNumber);
     }
 
+    /** An S3 object's record: its line (or event ordinal) within the object. */
+    public static SourcePosition ofS3Object(String bucket, String key, long position) {
+        return new SourcePosition("s3://" + bucket + "/" + key + "#" + position);
+    }
+
     /** 128 bits of SHA-256 over the position, hex: short, URL-safe, and collision-free in practice. */
     public String documentId() {
         try {

@@ -1,0 +1,75 @@
+package io.secpipe.connect.source.s3;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.source.ExactlyOnceSupport;
+import org.apache.kafka.connect.source.SourceConnector;
+
+/**
+ * Reads objects from S3 (flow-log files, CloudTrail files, alerts.json lines, CloudWatch Logs payloads
+ * delivered by Firehose, CSV reference data) into a topic, framed by type. Prefixes are shared out
+ * among the tasks; in SQS mode every task reads the same queue.
+ */
+public class S3SourceConnector extends SourceConnector {
+
+    private Map<String, String> props;
+
+    @Override
+    public void start(Map<String, String> props) {
+        new S3SourceConfig(props);
+        this.props = Map.copyOf(props);
+    }
+
+    @Override
+    public Class<? extends Task> taskClass() {
+        return S3SourceTask.class;
+    }
+
+    @Override
+    public List<Map<String, String>> taskConfigs(int maxTasks) {
+        S3SourceConfig config = new S3SourceConfig(props);
+        List<Map<String, String>> configs = new ArrayList<>();
+        if (SqsSettings.from(config) != null) {
+            for (int i = 0; i < maxTasks; i++) {
+                configs.add(props);
+            }
+            return configs;
+        }
+        List<String> prefixes = config.prefixes();
+        int tasks = Math.max(1, Math.min(maxTasks, prefixes.size()));
+        for (int t = 0; t < tasks; t++) {
+            List<String> share = new ArrayList<>();
+            for (int i = t; i < prefixes.size(); i += tasks) {
+                share.add(prefixes.get(i));
+            }
+            Map<String, String> taskProps = new HashMap<>(props);
+            taskProps.put(S3SourceConfig.PREFIXES, String.join(",", share));
+            configs.add(taskProps);
+        }
+        return configs;
+    }
+
+    @Override
+    public ExactlyOnceSupport exactlyOnceSupport(Map<String, String> connectorConfig) {
+        return ExactlyOnceSupport.SUPPORTED;
+    }
+
+    @Override
+    public void stop() {
+    }
+
+    @Override
+    public ConfigDef config() {
+        return S3SourceConfig.CONFIG_DEF;
+    }
+
+    @Override
+    public String version() {
+        String version = S3SourceConnector.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
+    }
+}
