@@ -1,0 +1,112 @@
+package io.secpipe.connect.source.framing;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.secpipe.formats.SecpipeHeaders;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Map;
+
+/**
+ * CloudTrail log files, {@code {"Records":[...]}}, streamed (a file can hold many megabytes of events): each
+ * element of {@code Records} becomes one compact JSON record keyed by its {@code eventID} (also {@code secpipe.id}).
+ * Position is the event's ordinal in the array, from 1. An element that is not an object is an error frame and
+ * reading goes on; invalid JSON is one error frame (the raw bytes from the start of the failing event, capped)
+ * and the end of that input, since a streaming parser cannot find its feet again after a syntax error.
+ * Fields other than {@code Records} are ignored; a file without them has no record.
+ */
+public final class CloudTrailFraming implements Framing {
+
+    private static final Frame SKIPPED = Frame.error(0, new byte[0], "skipped");
+
+    @Override
+    public FrameReader open(InputStream in) throws IOException {
+        RecordingInputStream recorder = new RecordingInputStream(in);
+        JsonParser parser = Json.MAPPER.createParser(recorder);
+        return new FrameReader() {
+            private long ordinal;
+            private boolean inRecords;
+            private boolean done;
+            /** True between the start of an event and its end: a syntax error then belongs to that event. */
+            private boolean inEvent;
+
+            @Override
+            public Frame next(long afterPosition) throws IOException {
+                while (!done) {
+                    Frame frame = read(afterPosition);
+                    if (frame == null || frame.position() > afterPosition) {
+                        return frame;
+                    }
+                }
+                return null;
+            }
+
+            private Frame read(long afterPosition) throws IOException {
+                try {
+                    if (!inRecords) {
+                        if (!seekRecords()) {
+                            done = true;
+                            return null;
+                        }
+                        inRecords = true;
+                    }
+                    JsonToken token = parser.nextToken();
+                    if (token == JsonToken.END_ARRAY || token == null) {
+                        done = true;
+                        return null;
+                    }
+                    ordinal++;
+                    inEvent = true;
+                    recorder.markAt(parser.currentTokenLocation().getByteOffset());
+                    if (token != JsonToken.START_OBJECT || ordinal <= afterPosition) {
+                        parser.skipChildren();
+                        inEvent = false;
+                        // next() passes over a frame at or before afterPosition: an element skipped unread comes back as SKIPPED
+                        return token == JsonToken.START_OBJECT ? SKIPPED
+                                : Frame.error(ordinal, recorder.sinceMark(), "a Records element that is not an object: " + token);
+                    }
+                    JsonNode event = Json.MAPPER.readTree(parser);
+                    inEvent = false;
+                    recorder.markAt(parser.currentLocation().getByteOffset());
+                    JsonNode id = event.get("eventID");
+                    String eventId = id != null && id.isTextual() ? id.asText() : null;
+                    return Frame.record(ordinal, Json.MAPPER.writeValueAsBytes(event), eventId,
+                            eventId == null ? Map.of() : Map.of(SecpipeHeaders.ID, eventId));
+                } catch (JsonProcessingException e) {
+                    done = true;
+                    // the failing event: the one being read, or the next one when the break came between events
+                    return Frame.error(inEvent ? ordinal : ordinal + 1, recorder.sinceMark(), e);
+                }
+            }
+
+            /** Moves the parser onto the Records array; false when the file has none. */
+            private boolean seekRecords() throws IOException {
+                JsonToken first = parser.nextToken();
+                if (first == null) {
+                    return false;
+                }
+                if (first != JsonToken.START_OBJECT) {
+                    throw new JsonParseException(parser, "not a CloudTrail log file: the top level is " + first + ", not an object");
+                }
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = parser.currentName();
+                    JsonToken value = parser.nextToken();
+                    if (name.equals("Records") && value == JsonToken.START_ARRAY) {
+                        return true;
+                    }
+                    parser.skipChildren();
+                }
+                return false;
+            }
+
+            @Override
+            public void close() throws IOException {
+                parser.close();
+                recorder.close();
+            }
+        };
+    }
+}

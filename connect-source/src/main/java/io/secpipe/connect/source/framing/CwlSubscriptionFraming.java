@@ -1,0 +1,126 @@
+package io.secpipe.connect.source.framing;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.secpipe.formats.SecpipeHeaders;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * CloudWatch Logs subscription payloads as Firehose writes them to S3: JSON objects back to back ({@code {..}{..}},
+ * with or without whitespace between; a gzip member each is undone by {@link io.secpipe.formats.Decompression}).
+ * Each {@code DATA_MESSAGE} is expanded into its {@code logEvents}: value = the event's {@code message}, key = the
+ * {@code logStream}, {@code secpipe.id} = the event {@code id}; {@code CONTROL_MESSAGE}s are skipped. Position is
+ * the ordinal of the log event in the object, from 1. A payload that is JSON but not a subscription payload (or
+ * an event without id or message) is one error frame that takes an ordinal of its own; invalid JSON is one error
+ * frame and the end of that input.
+ */
+public final class CwlSubscriptionFraming implements Framing {
+
+    public static final String LOG_GROUP = "secpipe.cwl.log-group";
+    public static final String LOG_STREAM = "secpipe.cwl.log-stream";
+    public static final String OWNER = "secpipe.cwl.owner";
+    public static final String TIMESTAMP = "secpipe.cwl.timestamp";
+
+    @Override
+    public FrameReader open(InputStream in) throws IOException {
+        RecordingInputStream recorder = new RecordingInputStream(in);
+        JsonParser parser = Json.MAPPER.createParser(recorder);
+        return new FrameReader() {
+            private long ordinal;
+            private boolean done;
+            private JsonNode payload;
+            private Iterator<JsonNode> events;
+
+            @Override
+            public Frame next(long afterPosition) throws IOException {
+                Frame frame;
+                do {
+                    frame = read();
+                } while (frame != null && frame.position() <= afterPosition);
+                return frame;
+            }
+
+            private Frame read() throws IOException {
+                while (true) {
+                    if (events != null && events.hasNext()) {
+                        return event(++ordinal, events.next());
+                    }
+                    events = null;
+                    if (done) {
+                        return null;
+                    }
+                    try {
+                        JsonToken token = parser.nextToken();
+                        if (token == null) {
+                            done = true;
+                            return null;
+                        }
+                        recorder.markAt(parser.currentTokenLocation().getByteOffset());
+                        if (token != JsonToken.START_OBJECT) {
+                            parser.skipChildren();
+                            return Frame.error(++ordinal, recorder.sinceMark(), "not a subscription payload: " + token);
+                        }
+                        payload = Json.MAPPER.readTree(parser);
+                    } catch (JsonProcessingException e) {
+                        done = true;
+                        return Frame.error(++ordinal, recorder.sinceMark(), e);
+                    }
+                    String type = payload.path("messageType").asText();
+                    if (type.equals("CONTROL_MESSAGE")) {
+                        continue; // CloudWatch Logs checks that the destination is reachable: no log data
+                    }
+                    JsonNode logEvents = payload.get("logEvents");
+                    if (!type.equals("DATA_MESSAGE") || logEvents == null || !logEvents.isArray()) {
+                        return Frame.error(++ordinal, bytes(payload),
+                                "not a subscription payload: messageType '" + type + "'" + (logEvents == null ? ", no logEvents" : ""));
+                    }
+                    events = logEvents.elements();
+                }
+            }
+
+            private Frame event(long position, JsonNode event) {
+                JsonNode id = event.get("id");
+                JsonNode message = event.get("message");
+                if (id == null || !id.isTextual() || message == null || !message.isTextual()) {
+                    return Frame.error(position, bytes(event), "a log event without a textual id and message");
+                }
+                Map<String, String> headers = new HashMap<>();
+                headers.put(SecpipeHeaders.ID, id.asText());
+                putText(headers, LOG_GROUP, payload.get("logGroup"));
+                putText(headers, LOG_STREAM, payload.get("logStream"));
+                putText(headers, OWNER, payload.get("owner"));
+                putText(headers, TIMESTAMP, event.get("timestamp"));
+                JsonNode stream = payload.get("logStream");
+                return Frame.record(position, message.asText().getBytes(StandardCharsets.UTF_8),
+                        stream != null && stream.isTextual() ? stream.asText() : null, Map.copyOf(headers));
+            }
+
+            @Override
+            public void close() throws IOException {
+                parser.close();
+                recorder.close();
+            }
+        };
+    }
+
+    private static void putText(Map<String, String> headers, String name, JsonNode value) {
+        if (value != null && value.isValueNode() && !value.isNull()) {
+            headers.put(name, value.asText());
+        }
+    }
+
+    private static byte[] bytes(JsonNode node) {
+        try {
+            return Json.MAPPER.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a parsed tree always serializes", e);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.secpipe.connect.source.framing;
+
+import io.secpipe.formats.vpcflow.FlowLogFormat;
+import java.util.List;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * The framing keys a connector shares: {@code framing}, {@code format}, {@code key.field}, {@code csv.key.column}.
+ * {@link #define} adds them to a connector's ConfigDef; {@link #create} builds the configured {@link Framing}.
+ */
+public final class FramingSettings {
+
+    public static final String FRAMING = "framing";
+    public static final String FORMAT = "format";
+    public static final String KEY_FIELD = "key.field";
+    public static final String CSV_KEY_COLUMN = "csv.key.column";
+
+    private FramingSettings() {
+    }
+
+    /** Adds the keys with {@code flowlog} as the default framing. */
+    public static ConfigDef define(ConfigDef def) {
+        return define(def, FramingType.FLOWLOG);
+    }
+
+    public static ConfigDef define(ConfigDef def, FramingType defaultFraming) {
+        return def
+                .define(FRAMING, Type.STRING, defaultFraming.configName(), FramingSettings::validateFraming, Importance.HIGH,
+                        "How the bytes are cut into records: one of " + FramingType.names() + ". flowlog: a line each, a "
+                                + "header line sets the field list; cloudtrail: {\"Records\":[...]} expanded to one record per "
+                                + "event; jsonlines: a JSON object per line; cwl-subscription: CloudWatch Logs subscription "
+                                + "payloads as Firehose writes them, one record per log event; csv: a header row, then one "
+                                + "JSON object {column: value} per row.")
+                .define(FORMAT, Type.STRING, FlowLogFormat.DEFAULT_V2_STRING, FramingSettings::validateFormat, Importance.MEDIUM,
+                        "flowlog: field list of files without a header line, as in the flow log's format string "
+                                + "(with or without ${...}). A header line at the top of a file takes precedence.")
+                .define(KEY_FIELD, Type.LIST, "", Importance.MEDIUM,
+                        "jsonlines: the record key, as dotted paths into the object (agent.name); with several, the first "
+                                + "present wins (agent.name,hostname covers Wazuh and OSSEC). Empty: no key. "
+                                + "(cloudtrail is keyed by eventID, cwl-subscription by logStream, flowlog by interface-id.)")
+                .define(CSV_KEY_COLUMN, Type.STRING, null, Importance.MEDIUM,
+                        "csv: the column whose value is the record key (needed for a compacted topic such as ref.users). "
+                                + "A row with it empty is an error record.");
+    }
+
+    public static FramingType type(AbstractConfig config) {
+        return FramingType.of(config.getString(FRAMING));
+    }
+
+    public static Framing create(AbstractConfig config) {
+        return switch (type(config)) {
+            case FLOWLOG -> new FlowLogFraming(parseFormat(config.getString(FORMAT)));
+            case CLOUDTRAIL -> new CloudTrailFraming();
+            case JSONLINES -> new JsonLinesFraming(config.getList(KEY_FIELD));
+            case CWL_SUBSCRIPTION -> new CwlSubscriptionFraming();
+            case CSV -> new CsvFraming(config.getString(CSV_KEY_COLUMN));
+        };
+    }
+
+    /** Accepts AWS's own spelling, {@code ${version} ${account-id} ...}, as well as bare names. */
+    public static List<String> parseFormat(String format) {
+        return FlowLogFormat.tokens(format.replace("${", "").replace("}", ""));
+    }
+
+    private static void validateFraming(String name, Object value) {
+        try {
+            FramingType.of(String.valueOf(value));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(name, value, e.getMessage());
+        }
+    }
+
+    private static void validateFormat(String name, Object value) {
+        List<String> fields = parseFormat(String.valueOf(value));
+        if (fields.isEmpty()) {
+            throw new ConfigException(name, value, "the format names no field");
+        }
+        List<String> unknown = fields.stream().filter(f -> !FlowLogFormat.KNOWN_FIELDS.contains(f)).toList();
+        if (!unknown.isEmpty()) {
+            throw new ConfigException(name, value, "unknown flow-log fields " + unknown);
+        }
+    }
+}
