@@ -29,6 +29,7 @@ import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
@@ -81,6 +82,7 @@ public class S3SourceTask extends SourceTask {
     private FrameReader reader;
     private Frame lookahead;
     private long lastSent;
+    private int failures;
     /** Records made while receiving notifications (messages that are no notification), sent with the next batch. */
     private final List<SourceRecord> pendingErrors = new ArrayList<>();
     /** The last record of an object, mapped to its notification, until Kafka acknowledges it. */
@@ -278,9 +280,29 @@ public class S3SourceTask extends SourceTask {
         return true;
     }
 
-    /** Queues the next objects to read: the next page of a prefix, or the next notifications. */
+    /**
+     * Queues the next objects to read: the next page of a prefix, or the next notifications. Passing AWS
+     * failures (throttling, 5xx, no connection) are waited out with backoff; a refusal that will not
+     * pass by itself (no such bucket or queue, access denied) fails the task with AWS's message.
+     */
     private boolean fill() {
-        return sqs == null ? listNextPage() : receiveNotifications();
+        try {
+            boolean found = sqs == null ? listNextPage() : receiveNotifications();
+            failures = 0;
+            return found;
+        } catch (SdkException e) {
+            if (e instanceof AwsServiceException service && !service.isThrottlingException() && service.statusCode() < 500) {
+                throw new ConnectException("AWS refused: " + service.getMessage(), e);
+            }
+            long waitMs = Math.min(60_000L, 500L << Math.min(failures++, 7));
+            log.warn("AWS request failed ({}); trying again in {} ms", e.getMessage(), waitMs);
+            try {
+                Thread.sleep(waitMs);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            return false;
+        }
     }
 
     private boolean listNextPage() {

@@ -172,7 +172,7 @@ class S3SourceConnectorTest {
 
     @Test
     void sqsModeReadsAnnouncedObjectsAndDeletesTheNotificationAfterTheRecordsAreCommitted() throws Exception {
-        String key = "AWSLogs/123456789012/vpcflowlogs/eu-west-1/2026/11/03/announced file.log.gz";
+        String key = "announced/2026/11/03/flows of the day.log.gz"; // outside PREFIX: the listing test must not see it
         put(key, flowLogObject(20, 5));
         WireMockServer sqs = new WireMockServer(WireMockConfiguration.options().dynamicPort());
         sqs.start();
@@ -180,8 +180,10 @@ class S3SourceConnectorTest {
             String notification = "{\"Records\":[{\"eventVersion\":\"2.1\",\"eventSource\":\"aws:s3\",\"eventName\":\"ObjectCreated:Put\","
                     + "\"s3\":{\"bucket\":{\"name\":\"" + BUCKET + "\"},\"object\":{\"key\":\""
                     + key.replace(" ", "+") + "\",\"size\":100}}}]}";
-            String received = "{\"Messages\":[{\"MessageId\":\"m-1\",\"ReceiptHandle\":\"handle-1\",\"Body\":"
-                    + com.fasterxml.jackson.databind.json.JsonMapper.builder().build().writeValueAsString(notification)
+            String md5 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5")
+                    .digest(notification.getBytes(StandardCharsets.UTF_8))); // real SQS sends it, and the SDK checks it
+            String received = "{\"Messages\":[{\"MessageId\":\"m-1\",\"ReceiptHandle\":\"handle-1\",\"MD5OfBody\":\"" + md5
+                    + "\",\"Body\":" + com.fasterxml.jackson.databind.json.JsonMapper.builder().build().writeValueAsString(notification)
                     + ",\"Attributes\":{\"SentTimestamp\":\"1700000000000\"}}]}";
             sqs.stubFor(post(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("AmazonSQS.ReceiveMessage"))
                     .inScenario("queue").whenScenarioStateIs(Scenario.STARTED).willSetStateTo("drained")
