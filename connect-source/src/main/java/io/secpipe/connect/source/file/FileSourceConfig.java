@@ -1,6 +1,8 @@
 package io.secpipe.connect.source.file;
 
-import io.secpipe.formats.vpcflow.FlowLogFormat;
+import io.secpipe.connect.source.errors.ErrorRecords;
+import io.secpipe.connect.source.framing.Framing;
+import io.secpipe.connect.source.framing.FramingSettings;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -9,31 +11,57 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 
-/** Configuration of the file source: which files, which topic, how lines are framed. */
+/** Configuration of the file source: which files, which topic, how they are framed, whether they are followed. */
 public class FileSourceConfig extends AbstractConfig {
 
     public static final String FILES = "files";
     public static final String TOPIC = "topic";
-    public static final String FORMAT = "format";
+    public static final String FORMAT = FramingSettings.FORMAT;
+    public static final String FRAMING = FramingSettings.FRAMING;
+    public static final String ERRORS_TOPIC = ErrorRecords.ERRORS_TOPIC;
+    public static final String TAIL = "tail";
     public static final String BATCH_SIZE = "batch.size";
     public static final String POLL_INTERVAL_MS = "poll.interval.ms";
 
-    public static final ConfigDef CONFIG_DEF = new ConfigDef()
+    public static final ConfigDef CONFIG_DEF = ErrorRecords.define(FramingSettings.define(new ConfigDef()
             .define(FILES, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, FileSourceConfig::validateFiles, Importance.HIGH,
-                    "Files to read, plain or gzip-compressed (detected by content), as absolute paths. "
-                            + "Each file is read once, line by line; its position is kept as the source offset {file, line}.")
+                    "Files to read, as absolute paths; plain or gzip/zlib-compressed (detected by content) unless tailed. "
+                            + "Each file's position is kept as the source offset {file, line}.")
             .define(TOPIC, Type.STRING, "raw.vpcflow", new ConfigDef.NonEmptyString(), Importance.HIGH,
-                    "Topic the lines are written to.")
-            .define(FORMAT, Type.STRING, FlowLogFormat.DEFAULT_V2_STRING, FileSourceConfig::validateFormat, Importance.MEDIUM,
-                    "Flow-log field list of files without a header line, as in the flow log's format string "
-                            + "(with or without ${...}). A header line at the top of a file takes precedence.")
+                    "Topic the records are written to.")
+            .define(TAIL, Type.BOOLEAN, false, Importance.MEDIUM,
+                    "Follow the files as they grow (plain text and a line framing only): a last line is sent once its newline "
+                            + "has arrived; when a file is renamed and a new one created at its path (or it is truncated), the "
+                            + "rest of the old file is read, then the new one from line 1. Without it each file is read once.")
             .define(BATCH_SIZE, Type.INT, 2000, ConfigDef.Range.atLeast(1), Importance.LOW,
-                    "Largest number of lines returned by one poll.")
+                    "Largest number of records returned by one poll.")
             .define(POLL_INTERVAL_MS, Type.LONG, 1000L, ConfigDef.Range.atLeast(10), Importance.LOW,
-                    "How long an idle task waits before it looks again.");
+                    "How long an idle task waits before it looks again; also how long a rotated file is given to "
+                            + "receive its writer's last lines before the new file is read.")),
+            "dlq.vpcflow");
+
+    private final Framing framing;
 
     public FileSourceConfig(Map<String, String> props) {
         super(CONFIG_DEF, props);
+        framing = FramingSettings.create(this);
+        String problem = tailProblem();
+        if (problem != null) {
+            throw new ConfigException(TAIL, getBoolean(TAIL), problem);
+        }
+    }
+
+    /** Why {@code tail} cannot be on with this framing, or null. */
+    String tailProblem() {
+        return tail() && !framing.canFollow()
+                ? "the " + getString(FRAMING) + " framing cannot follow a growing file; tail needs flowlog, jsonlines or csv"
+                : null;
+    }
+
+    /** Whether the framing named {@code framing} can follow a growing file. */
+    static boolean canFollow(String framing) {
+        Map<String, String> props = Map.of(FRAMING, framing);
+        return FramingSettings.create(new AbstractConfig(FramingSettings.define(new ConfigDef()), props)).canFollow();
     }
 
     public List<String> files() {
@@ -44,8 +72,20 @@ public class FileSourceConfig extends AbstractConfig {
         return getString(TOPIC);
     }
 
+    public String errorsTopic() {
+        return getString(ERRORS_TOPIC);
+    }
+
     public List<String> format() {
         return parseFormat(getString(FORMAT));
+    }
+
+    public Framing framing() {
+        return framing;
+    }
+
+    public boolean tail() {
+        return getBoolean(TAIL);
     }
 
     public int batchSize() {
@@ -58,23 +98,12 @@ public class FileSourceConfig extends AbstractConfig {
 
     /** Accepts AWS's own spelling, {@code ${version} ${account-id} ...}, as well as bare names. */
     static List<String> parseFormat(String format) {
-        return FlowLogFormat.tokens(format.replace("${", "").replace("}", ""));
+        return FramingSettings.parseFormat(format);
     }
 
     private static void validateFiles(String name, Object value) {
         if (!(value instanceof List<?> files) || files.isEmpty()) {
             throw new ConfigException(name, value, "name at least one file");
-        }
-    }
-
-    private static void validateFormat(String name, Object value) {
-        List<String> fields = parseFormat(String.valueOf(value));
-        if (fields.isEmpty()) {
-            throw new ConfigException(name, value, "the format names no field");
-        }
-        List<String> unknown = fields.stream().filter(f -> !FlowLogFormat.KNOWN_FIELDS.contains(f)).toList();
-        if (!unknown.isEmpty()) {
-            throw new ConfigException(name, value, "unknown flow-log fields " + unknown);
         }
     }
 }

@@ -14,8 +14,9 @@ import org.apache.kafka.connect.source.ExactlyOnceSupport;
 import org.apache.kafka.connect.source.SourceConnector;
 
 /**
- * Reads flow-log files line by line into a topic. Files are shared out among the tasks; each line's
- * position is its source offset, so a restarted task neither repeats nor skips a line.
+ * Reads local files into a topic through a framing (flow logs, CloudTrail, JSON lines, CloudWatch Logs
+ * subscription payloads, CSV), once or following them as they grow. Files are shared out among the tasks;
+ * each frame's position is its source offset, so a restarted task neither repeats nor skips a record.
  */
 public class FileSourceConnector extends SourceConnector {
 
@@ -56,6 +57,14 @@ public class FileSourceConnector extends SourceConnector {
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
         Config config = super.validate(connectorConfigs);
+        Map<String, ConfigValue> byName = new HashMap<>();
+        config.configValues().forEach(v -> byName.put(v.name(), v));
+        ConfigValue tail = byName.get(FileSourceConfig.TAIL);
+        ConfigValue framing = byName.get(FileSourceConfig.FRAMING);
+        if (tail != null && framing != null && Boolean.TRUE.equals(tail.value()) && tail.errorMessages().isEmpty()
+                && framing.errorMessages().isEmpty() && !FileSourceConfig.canFollow(String.valueOf(framing.value()))) {
+            tail.addErrorMessage("tail: the " + framing.value() + " framing cannot follow a growing file; tail needs flowlog, jsonlines or csv");
+        }
         for (ConfigValue value : config.configValues()) {
             if (value.name().equals(FileSourceConfig.FILES) && value.errorMessages().isEmpty() && value.value() instanceof List<?> files) {
                 for (Object file : files) {
