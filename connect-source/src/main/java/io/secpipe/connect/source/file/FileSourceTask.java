@@ -7,7 +7,6 @@ import io.secpipe.formats.SecpipeHeaders;
 import io.secpipe.formats.SourcePosition;
 import java.io.EOFException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -143,7 +142,7 @@ public class FileSourceTask extends SourceTask {
         });
         return new SourceRecord(partition(cursor.path()), offset, config.topic(), null,
                 Schema.OPTIONAL_STRING_SCHEMA, frame.key(),
-                Schema.STRING_SCHEMA, new String(frame.value(), StandardCharsets.UTF_8),
+                Schema.OPTIONAL_BYTES_SCHEMA, frame.value(),
                 null, headers);
     }
 
@@ -171,13 +170,9 @@ public class FileSourceTask extends SourceTask {
                 new byte[0], e.getClass().getName(), "the stream broke off after position " + cursor.lastPosition() + ": " + e.getMessage());
     }
 
-    /** The raw bytes go as text: the file source's values are strings, and StringConverter would print a byte[] as "[B@...". */
     private SourceRecord errorRecord(FileCursor cursor, Map<String, Object> offset, SourcePosition position, byte[] raw,
                                      String errorClass, String reason) {
-        SourceRecord error = ErrorRecords.of(config.errorsTopic(), partition(cursor.path()), offset, position.uri(), raw,
-                errorClass, reason, ERROR_STAGE);
-        return error.newRecord(error.topic(), null, null, null, Schema.OPTIONAL_STRING_SCHEMA,
-                new String(raw, StandardCharsets.UTF_8), null, error.headers());
+        return ErrorRecords.of(config.errorsTopic(), partition(cursor.path()), offset, position.uri(), raw, errorClass, reason, ERROR_STAGE);
     }
 
     private static Map<String, Object> offset(long position, String fileKey) {

@@ -209,7 +209,7 @@ public class S3SourceTask extends SourceTask {
         if (frame.isError()) {
             metrics.error(frame.value().length);
             return ErrorRecords.of(errorsTopic, current.partition(), offset, position.uri(), frame.value(),
-                    "io.secpipe.connect.source.framing.FramingError", frame.error(), STAGE);
+                    frame.errorClass(), frame.error(), STAGE);
         }
         ConnectHeaders headers = new ConnectHeaders();
         headers.addString(SecpipeHeaders.ID, frame.headers().getOrDefault(SecpipeHeaders.ID, position.documentId()));

@@ -27,6 +27,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.connect.runtime.ConnectorConfig;
 import org.apache.kafka.connect.runtime.distributed.DistributedConfig;
 import org.apache.kafka.connect.runtime.rest.entities.ConfigInfos;
+import org.apache.kafka.connect.converters.ByteArrayConverter;
 import org.apache.kafka.connect.storage.StringConverter;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.junit.jupiter.api.AfterEach;
@@ -70,7 +71,7 @@ class FileSourceConnectorTest {
         config.put(ConnectorConfig.CONNECTOR_CLASS_CONFIG, FileSourceConnector.class.getName());
         config.put(ConnectorConfig.TASKS_MAX_CONFIG, "2");
         config.put(ConnectorConfig.KEY_CONVERTER_CLASS_CONFIG, StringConverter.class.getName());
-        config.put(ConnectorConfig.VALUE_CONVERTER_CLASS_CONFIG, StringConverter.class.getName());
+        config.put(ConnectorConfig.VALUE_CONVERTER_CLASS_CONFIG, ByteArrayConverter.class.getName());
         config.put(FileSourceConfig.FILES, String.join(",", java.util.Arrays.stream(files).map(Path::toString).toList()));
         config.put(FileSourceConfig.BATCH_SIZE, "50");
         return config;
