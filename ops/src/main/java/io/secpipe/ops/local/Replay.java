@@ -4,8 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.secpipe.formats.SecpipeHeaders;
 import io.secpipe.formats.SourcePosition;
-import io.secpipe.formats.vpcflow.FlowLogFileReader;
-import io.secpipe.formats.vpcflow.FlowLogFormat;
+import io.secpipe.formats.Decompression;
+import io.secpipe.formats.framing.Frame;
+import io.secpipe.formats.framing.FrameReader;
+import io.secpipe.formats.framing.Framing;
+import io.secpipe.formats.framing.FramingType;
+import io.secpipe.formats.framing.Framings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +21,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,18 +43,23 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 public final class Replay {
 
-    /** What can be replayed: the connector body to use, the indices and the dead-letter topic to watch. */
+    /**
+     * What can be replayed: the connector body to use and, where a topology already turns the records
+     * into documents, the indices to find them in. Without indices (types whose topology is still to
+     * come), a replay is complete when every record is in the connector's topic.
+     */
     public enum Type {
-        VPCFLOW("vpcflow-file-source.json", "cwl-vpcflow-*", "dlq.vpcflow");
+        VPCFLOW("vpcflow-file-source.json", "cwl-vpcflow-*"),
+        OSSEC("ossec-file-source.json", null),
+        CLOUDTRAIL("cloudtrail-file-source.json", null),
+        CSV("csv-file-source.json", null);
 
         final String connectorConfig;
         final String indexPattern;
-        final String deadLetterTopic;
 
-        Type(String connectorConfig, String indexPattern, String deadLetterTopic) {
+        Type(String connectorConfig, String indexPattern) {
             this.connectorConfig = connectorConfig;
             this.indexPattern = indexPattern;
-            this.deadLetterTopic = deadLetterTopic;
         }
 
         public String id() {
@@ -57,7 +67,7 @@ public final class Replay {
         }
     }
 
-    /** Counts for one replay: lines sent, documents indexed (per index), records dead-lettered. */
+    /** Counts for one replay: records sent, delivered (documents per index, or records in the topic), dead-lettered. */
     public record Result(long sent, long indexed, long deadLettered, Map<String, Long> perIndex, Duration took) {
         public boolean complete() {
             return indexed + deadLettered == sent;
@@ -92,58 +102,82 @@ public final class Replay {
             }
             absolute.add(p);
         }
-        Map<String, String> idsByPosition = expectedPositions(absolute);
-        Instant since = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusMillis(1);
-        String connector = "replay-" + type.id() + "-" + since.toEpochMilli();
         ObjectNode config = (ObjectNode) Http.JSON.readTree(
                 settings.root().resolve("connector-configs/local/replay").resolve(type.connectorConfig).toFile());
+        String topic = config.path("topic").asText();
+        String errorsTopic = config.path("errors.topic").asText("dlq.vpcflow");
+        Map<String, String> idsByPosition = expectedPositions(framing(config), absolute);
+        Instant since = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusMillis(1);
+        String connector = "replay-" + type.id() + "-" + since.toEpochMilli();
         config.put("files", absolute.stream().map(Path::toString).collect(Collectors.joining(",")));
         out.println("Replaying " + absolute.size() + " file(s), " + idsByPosition.size() + " records, through connector " + connector);
-        try (DeadLetterWatch deadLetters = new DeadLetterWatch(type.deadLetterTopic, since, idsByPosition.keySet())) {
+        // the connector's errors topic and the Streams app's dead letters (for vpcflow the same topic)
+        try (PositionWatch deadLetters = new PositionWatch(errorsTopic, since, idsByPosition.keySet());
+             PositionWatch delivered = type.indexPattern == null ? new PositionWatch(topic, since, idsByPosition.keySet()) : null) {
             connect.send("PUT", "/connectors/" + connector + "/config", config).orThrow("PUT /connectors/" + connector + "/config");
             List<String> ids = List.copyOf(idsByPosition.values());
+            String where = type.indexPattern == null ? "in " + topic : "indexed";
             Instant deadline = Instant.now().plus(timeout);
             Instant nextReport = Instant.now().plusSeconds(5);
-            long indexed = 0;
+            long arrived = 0;
             long dead = 0;
             while (true) {
                 dead = deadLetters.poll();
                 try {
-                    indexed = countIndexed(type, ids, since);
+                    arrived = delivered != null ? delivered.poll() : countIndexed(type, ids, since);
                 } catch (IOException e) {
                     // a daily index the sink has just created answers 503 until its shard is allocated: not yet, not failed
                     if (Instant.now().isAfter(deadline)) {
                         throw e;
                     }
                 }
-                if (indexed + dead >= ids.size() || Instant.now().isAfter(deadline)) {
+                if (arrived + dead >= ids.size() || Instant.now().isAfter(deadline)) {
                     break;
                 }
                 if (Instant.now().isAfter(nextReport)) {
-                    out.printf("  %d of %d indexed, %d dead-lettered (%d s)%n", indexed, ids.size(), dead,
+                    out.printf("  %d of %d %s, %d dead-lettered (%d s)%n", arrived, ids.size(), where, dead,
                             Duration.between(since, Instant.now()).toSeconds());
                     nextReport = Instant.now().plusSeconds(5);
                 }
                 ConnectWorker.running(connect, connector); // fails fast when a task failed
                 Thread.sleep(500);
             }
-            Result result = new Result(ids.size(), indexed, dead, perIndex(type, ids, since), Duration.between(since, Instant.now()));
-            print(type, result);
+            Map<String, Long> perIndex = type.indexPattern == null ? Map.of(topic, arrived) : perIndex(type, ids, since);
+            Result result = new Result(ids.size(), arrived, dead, perIndex, Duration.between(since, Instant.now()));
+            print(where, errorsTopic, result);
             return result;
         } finally {
             connect.send("DELETE", "/connectors/" + connector, null);
         }
     }
 
-    /** Every record position the source connector will send, with its document id, framed as the connector frames lines. */
-    static Map<String, String> expectedPositions(List<Path> files) throws IOException {
-        Map<String, String> idsByPosition = new HashMap<>();
+    /** The framing the connector body names, built as the connector builds it. */
+    static Framing framing(JsonNode config) {
+        List<String> keyFields = List.of(config.path("key.field").asText("").split(",")).stream()
+                .map(String::strip).filter(f -> !f.isEmpty()).toList();
+        return Framings.create(FramingType.of(config.path("framing").asText("flowlog")),
+                config.path("format").isMissingNode() ? null : config.path("format").asText(),
+                keyFields, config.path("csv.key.column").isMissingNode() ? null : config.path("csv.key.column").asText());
+    }
+
+    /**
+     * Every position the source connector will send, with its document id: the files framed as the
+     * connector frames them. A stream that breaks off (a truncated gzip) ends in one error record at the
+     * next position, as the connector reports it.
+     */
+    static Map<String, String> expectedPositions(Framing framing, List<Path> files) throws IOException {
+        Map<String, String> idsByPosition = new LinkedHashMap<>();
         for (Path file : files) {
-            try (FlowLogFileReader reader = new FlowLogFileReader(file, FlowLogFormat.DEFAULT_V2)) {
-                for (FlowLogFileReader.Line line = reader.next(0); line != null; line = reader.next(0)) {
-                    SourcePosition position = SourcePosition.ofFileLine(file, line.number());
-                    idsByPosition.put(position.uri(), position.documentId());
+            long last = 0;
+            try (FrameReader reader = framing.open(Decompression.open(Files.newInputStream(file)))) {
+                for (Frame frame = reader.next(0); frame != null; frame = reader.next(frame.position())) {
+                    SourcePosition position = SourcePosition.ofFileLine(file, frame.position());
+                    idsByPosition.put(position.uri(), frame.headers().getOrDefault(SecpipeHeaders.ID, position.documentId()));
+                    last = frame.position();
                 }
+            } catch (java.io.EOFException | java.util.zip.ZipException broken) {
+                SourcePosition position = SourcePosition.ofFileLine(file, last + 1);
+                idsByPosition.put(position.uri(), position.documentId());
             }
         }
         return idsByPosition;
@@ -181,20 +215,20 @@ public final class Replay {
         return counts;
     }
 
-    private void print(Type type, Result result) {
-        out.printf("%s: %d records sent, %d indexed, %d dead-lettered (%s), %.1f s%n",
+    private void print(String where, String errorsTopic, Result result) {
+        out.printf("%s: %d records sent, %d %s, %d dead-lettered (%s), %.1f s%n",
                 result.complete() ? "Replay complete" : "Replay INCOMPLETE (timed out)",
-                result.sent(), result.indexed(), result.deadLettered(), type.deadLetterTopic, result.took().toMillis() / 1000.0);
+                result.sent(), result.indexed(), where, result.deadLettered(), errorsTopic, result.took().toMillis() / 1000.0);
         result.perIndex().forEach((index, count) -> out.printf("  %-32s %8d%n", index, count));
     }
 
-    /** Reads the dead-letter topic from the replay's start and counts the distinct positions of this replay in it. */
-    private final class DeadLetterWatch implements AutoCloseable {
+    /** Reads a topic from the replay's start and counts the distinct positions of this replay in it. */
+    private final class PositionWatch implements AutoCloseable {
         private final KafkaConsumer<byte[], byte[]> consumer;
         private final Set<String> positions;
         private final Set<String> seen = new HashSet<>();
 
-        DeadLetterWatch(String topic, Instant since, Set<String> positions) {
+        PositionWatch(String topic, Instant since, Set<String> positions) {
             this.positions = positions;
             this.consumer = new KafkaConsumer<>(Map.of(
                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),

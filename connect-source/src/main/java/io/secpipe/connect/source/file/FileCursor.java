@@ -1,8 +1,8 @@
 package io.secpipe.connect.source.file;
 
-import io.secpipe.connect.source.framing.Frame;
-import io.secpipe.connect.source.framing.FrameReader;
-import io.secpipe.connect.source.framing.Framing;
+import io.secpipe.formats.framing.Frame;
+import io.secpipe.formats.framing.FrameReader;
+import io.secpipe.formats.framing.Framing;
 import io.secpipe.formats.Decompression;
 import java.io.Closeable;
 import java.io.FileInputStream;

@@ -1,7 +1,7 @@
 package io.secpipe.connect.source.file;
 
 import io.secpipe.connect.source.errors.ErrorRecords;
-import io.secpipe.connect.source.framing.Framing;
+import io.secpipe.formats.framing.Framing;
 import io.secpipe.connect.source.framing.FramingSettings;
 import java.util.List;
 import java.util.Map;

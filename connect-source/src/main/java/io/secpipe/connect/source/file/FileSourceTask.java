@@ -1,7 +1,7 @@
 package io.secpipe.connect.source.file;
 
 import io.secpipe.connect.source.errors.ErrorRecords;
-import io.secpipe.connect.source.framing.Frame;
+import io.secpipe.formats.framing.Frame;
 import io.secpipe.connect.source.metrics.SourceTaskMetrics;
 import io.secpipe.formats.SecpipeHeaders;
 import io.secpipe.formats.SourcePosition;

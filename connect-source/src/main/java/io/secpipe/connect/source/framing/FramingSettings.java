@@ -1,5 +1,8 @@
 package io.secpipe.connect.source.framing;
 
+import io.secpipe.formats.framing.Framing;
+import io.secpipe.formats.framing.FramingType;
+import io.secpipe.formats.framing.Framings;
 import io.secpipe.formats.vpcflow.FlowLogFormat;
 import java.util.List;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -52,18 +55,12 @@ public final class FramingSettings {
     }
 
     public static Framing create(AbstractConfig config) {
-        return switch (type(config)) {
-            case FLOWLOG -> new FlowLogFraming(parseFormat(config.getString(FORMAT)));
-            case CLOUDTRAIL -> new CloudTrailFraming();
-            case JSONLINES -> new JsonLinesFraming(config.getList(KEY_FIELD));
-            case CWL_SUBSCRIPTION -> new CwlSubscriptionFraming();
-            case CSV -> new CsvFraming(config.getString(CSV_KEY_COLUMN));
-        };
+        return Framings.create(type(config), config.getString(FORMAT), config.getList(KEY_FIELD), config.getString(CSV_KEY_COLUMN));
     }
 
     /** Accepts AWS's own spelling, {@code ${version} ${account-id} ...}, as well as bare names. */
     public static List<String> parseFormat(String format) {
-        return FlowLogFormat.tokens(format.replace("${", "").replace("}", ""));
+        return Framings.parseFormat(format);
     }
 
     private static void validateFraming(String name, Object value) {

@@ -2,9 +2,9 @@ package io.secpipe.connect.source.s3;
 
 import io.secpipe.connect.source.aws.AwsClientSettings;
 import io.secpipe.connect.source.errors.ErrorRecords;
-import io.secpipe.connect.source.framing.Frame;
-import io.secpipe.connect.source.framing.FrameReader;
-import io.secpipe.connect.source.framing.Framing;
+import io.secpipe.formats.framing.Frame;
+import io.secpipe.formats.framing.FrameReader;
+import io.secpipe.formats.framing.Framing;
 import io.secpipe.connect.source.framing.FramingSettings;
 import io.secpipe.connect.source.metrics.SourceTaskMetrics;
 import io.secpipe.formats.Decompression;

@@ -3,6 +3,12 @@ package io.secpipe.connect.source.framing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.secpipe.formats.framing.CloudTrailFraming;
+import io.secpipe.formats.framing.CsvFraming;
+import io.secpipe.formats.framing.CwlSubscriptionFraming;
+import io.secpipe.formats.framing.FlowLogFraming;
+import io.secpipe.formats.framing.FramingType;
+import io.secpipe.formats.framing.JsonLinesFraming;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;

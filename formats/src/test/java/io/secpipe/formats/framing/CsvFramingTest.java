@@ -1,11 +1,11 @@
-package io.secpipe.connect.source.framing;
+package io.secpipe.formats.framing;
 
-import static io.secpipe.connect.source.framing.Fixtures.frames;
-import static io.secpipe.connect.source.framing.Fixtures.gzip;
-import static io.secpipe.connect.source.framing.Fixtures.positions;
-import static io.secpipe.connect.source.framing.Fixtures.resource;
-import static io.secpipe.connect.source.framing.Fixtures.text;
-import static io.secpipe.connect.source.framing.Fixtures.utf8;
+import static io.secpipe.formats.framing.Fixtures.frames;
+import static io.secpipe.formats.framing.Fixtures.gzip;
+import static io.secpipe.formats.framing.Fixtures.positions;
+import static io.secpipe.formats.framing.Fixtures.resource;
+import static io.secpipe.formats.framing.Fixtures.text;
+import static io.secpipe.formats.framing.Fixtures.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

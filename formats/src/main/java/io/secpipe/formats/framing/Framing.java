@@ -1,4 +1,4 @@
-package io.secpipe.connect.source.framing;
+package io.secpipe.formats.framing;
 
 import java.io.IOException;
 import java.io.InputStream;

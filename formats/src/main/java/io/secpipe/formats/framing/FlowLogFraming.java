@@ -1,4 +1,4 @@
-package io.secpipe.connect.source.framing;
+package io.secpipe.formats.framing;
 
 import io.secpipe.formats.SecpipeHeaders;
 import io.secpipe.formats.vpcflow.FlowLogFormat;
@@ -8,11 +8,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * VPC Flow Logs files, framed by the rules of {@link io.secpipe.formats.vpcflow.FlowLogFileReader}: a first
- * line that names fields is the header and sets the field list (else {@code defaultFormat}); blank lines are
+ * VPC Flow Logs files: a first line that names fields is the header and sets the field list (else
+ * {@code defaultFormat}, see {@link io.secpipe.formats.vpcflow.FlowLogFormat#isHeader}); blank lines are
  * skipped; each other line is a record, untouched, keyed by its interface id, with the field list in
- * {@code secpipe.format}. (FlowLogFileReader opens a Path; a framing works on any stream, so the line cutting
- * is the shared {@link Lines} and the header rules are FlowLogFormat's.)
+ * {@code secpipe.format}.
  */
 public final class FlowLogFraming extends LineFraming {
 

@@ -1,4 +1,4 @@
-package io.secpipe.connect.source.framing;
+package io.secpipe.formats.framing;
 
 import io.secpipe.formats.SecpipeHeaders;
 import java.util.Map;
@@ -12,7 +12,7 @@ import java.util.Map;
 public record Frame(long position, byte[] value, String key, Map<String, String> headers, String error) {
 
     /** Error class named by error frames that carry no exception of their own (a CSV row of the wrong width, say). */
-    public static final String MALFORMED_INPUT = "io.secpipe.connect.source.framing.MalformedInput";
+    public static final String MALFORMED_INPUT = "io.secpipe.formats.framing.MalformedInput";
 
     public static Frame record(long position, byte[] value, String key, Map<String, String> headers) {
         return new Frame(position, value, key, headers, null);

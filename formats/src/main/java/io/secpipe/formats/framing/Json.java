@@ -1,4 +1,4 @@
-package io.secpipe.connect.source.framing;
+package io.secpipe.formats.framing;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;

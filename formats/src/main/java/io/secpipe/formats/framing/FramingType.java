@@ -1,4 +1,4 @@
-package io.secpipe.connect.source.framing;
+package io.secpipe.formats.framing;
 
 import java.util.Arrays;
 import java.util.List;
