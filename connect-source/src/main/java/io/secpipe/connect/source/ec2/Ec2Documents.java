@@ -282,6 +282,18 @@ public final class Ec2Documents {
                 Schema.OPTIONAL_STRING_SCHEMA, value, null, headers);
     }
 
+    /**
+     * An {@link io.secpipe.connect.source.errors.ErrorRecords} record with its raw bytes as UTF-8 text:
+     * this input is JSON text, and the StringConverter these connectors run with would write a
+     * byte[] value as its toString() ("[B@1d63bb1d") instead of the bytes.
+     */
+    static SourceRecord errorAsText(SourceRecord error) {
+        Object value = error.value();
+        String text = value instanceof byte[] bytes ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8) : (String) value;
+        return new SourceRecord(error.sourcePartition(), error.sourceOffset(), error.topic(), error.kafkaPartition(),
+                error.keySchema(), error.key(), Schema.OPTIONAL_STRING_SCHEMA, text, error.timestamp(), error.headers());
+    }
+
     static String json(JsonNode node) {
         try {
             return JSON.writeValueAsString(node);

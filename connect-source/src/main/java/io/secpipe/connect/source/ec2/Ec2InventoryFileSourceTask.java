@@ -125,8 +125,8 @@ public class Ec2InventoryFileSourceTask extends SourceTask {
         byte[] value = raw.length > MAX_ERROR_BYTES ? Arrays.copyOf(raw, MAX_ERROR_BYTES) : raw;
         String reason = problem + (raw.length > MAX_ERROR_BYTES
                 ? " (file of " + raw.length + " bytes, the first " + MAX_ERROR_BYTES + " attached)" : "");
-        batch.add(ErrorRecords.of(config.errorsTopic(), partition(), Map.of(OFFSET_ITEM, 1), "file:" + currentFile,
-                value, "com.fasterxml.jackson.core.JsonParseException", reason, "ec2-inventory-file"));
+        batch.add(Ec2Documents.errorAsText(ErrorRecords.of(config.errorsTopic(), partition(), Map.of(OFFSET_ITEM, 1),
+                "file:" + currentFile, value, "com.fasterxml.jackson.core.JsonParseException", reason, "ec2-inventory-file")));
         metrics.error(raw.length);
         return true;
     }
@@ -171,7 +171,7 @@ public class Ec2InventoryFileSourceTask extends SourceTask {
         } catch (IllegalArgumentException e) {
             byte[] raw = Ec2Documents.json(item.resource()).getBytes(StandardCharsets.UTF_8);
             metrics.error(raw.length);
-            return ErrorRecords.of(config.errorsTopic(), partition(), offset, source, raw, e, "ec2-inventory-file");
+            return Ec2Documents.errorAsText(ErrorRecords.of(config.errorsTopic(), partition(), offset, source, raw, e, "ec2-inventory-file"));
         }
     }
 

@@ -150,9 +150,9 @@ public class Ec2InventorySourceTask extends SourceTask {
         });
         for (JsonNode resource : unusable) {
             byte[] raw = Ec2Documents.json(resource).getBytes(StandardCharsets.UTF_8);
-            records.add(ErrorRecords.of(config.errorsTopic(), partition, unionOffset, sweep.source(), raw,
+            records.add(Ec2Documents.errorAsText(ErrorRecords.of(config.errorsTopic(), partition, unionOffset, sweep.source(), raw,
                     IllegalArgumentException.class.getName(), sweep.kind().cliArray + " entry without " + sweep.kind().idMember,
-                    "ec2-inventory"));
+                    "ec2-inventory")));
             metrics.error(raw.length);
         }
         for (String gone : previous) {
