@@ -47,6 +47,23 @@ final class Ec2ApiFake implements AutoCloseable {
                 .withBody(response(action, nextToken, items))));
     }
 
+    /** The page answers 503 in that state (the SDK retries, then gives up). */
+    void failure(String region, String action, String state, String requestToken) {
+        server.stubFor(post(urlPathEqualTo("/"))
+                .withHeader("Authorization", containing("/" + region + "/ec2/aws4_request"))
+                .withRequestBody(containing("Action=" + action + "&"))
+                .withRequestBody(containing("NextToken=" + requestToken))
+                .inScenario(SCENARIO).whenScenarioStateIs(state)
+                .willReturn(aResponse().withStatus(503).withHeader("Content-Type", "text/xml;charset=UTF-8")
+                        .withBody("<Response><Errors><Error><Code>Unavailable</Code><Message>try later</Message></Error></Errors>"
+                                + "<RequestID>0d5e7f4e-0000-4000-8000-000000000000</RequestID></Response>")));
+    }
+
+    /** Requests answered with a 503 so far. */
+    int failures() {
+        return (int) server.getAllServeEvents().stream().filter(e -> e.getResponse().getStatus() == 503).count();
+    }
+
     void state(String state) {
         server.setScenarioState(SCENARIO, state);
     }

@@ -101,6 +101,11 @@ class Ec2InventoryConnectorsTest {
         ec2.page("eu-west-1", "DescribeSecurityGroups", started, null, null,
                 Ec2ApiFake.resource("ec2/api/" + SG_X + ".xml"), Ec2ApiFake.resource("ec2/api/" + SG_Y + ".xml"));
         ec2.page("eu-west-1", "DescribeInstances", started, null, null, reservation);
+        // "broken": the second page of interfaces fails and the group call is not answered: a partial answer
+        // must not look like an empty region, so nothing is tombstoned
+        ec2.page("eu-west-1", "DescribeNetworkInterfaces", "broken", null, "page-2", Ec2ApiFake.resource("ec2/api/" + ENI_A + ".xml"));
+        ec2.failure("eu-west-1", "DescribeNetworkInterfaces", "broken", "page-2");
+        ec2.page("eu-west-1", "DescribeInstances", "broken", null, null, reservation);
         // "two": ENI B, group Y and instance 2 are gone, instance 1 is stopped
         ec2.page("eu-west-1", "DescribeNetworkInterfaces", "two", null, null, Ec2ApiFake.resource("ec2/api/" + ENI_A + ".xml"));
         ec2.page("eu-west-1", "DescribeSecurityGroups", "two", null, null, Ec2ApiFake.resource("ec2/api/" + SG_X + ".xml"));
@@ -137,6 +142,13 @@ class Ec2InventoryConnectorsTest {
         assertThat(header(enis.get(ENI_A), SecpipeHeaders.SOURCE)).isEqualTo("ec2:eu-west-1/DescribeNetworkInterfaces");
         assertThat(header(enis.get(ENI_D), SecpipeHeaders.SOURCE)).isEqualTo("ec2:us-east-1/DescribeNetworkInterfaces");
         assertThat(header(groups.get(SG_X), SecpipeHeaders.ID)).isEqualTo(SG_X);
+
+        assertThat(pluginMetric("inventory", "records-total")).as("records counted as a Connect metric").isGreaterThanOrEqualTo(7.0);
+
+        ec2.state("broken");
+        awaitRequests(ec2.failures() + 8); // two whole failed sweeps: the SDK makes 4 attempts each
+        assertThat(live(view(ENIS))).containsKeys(ENI_A, ENI_B, ENI_D);
+        assertThat(live(view(GROUPS))).containsKeys(SG_X, SG_Y);
 
         // between two sweeps B, Y and instance 2 disappear: tombstones; instance 1's new state replaces the old
         ec2.state("two");
@@ -266,6 +278,51 @@ class Ec2InventoryConnectorsTest {
                         "files: 'relative.json' is not an absolute path")),
                 Map.entry(Ec2InventoryFileConfig.BATCH_SIZE, List.of(
                         "Invalid value 0 for configuration batch.size: Value must be at least 1")));
+    }
+
+    private void awaitRequests(int failures) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (ec2.failures() < failures && System.currentTimeMillis() < deadline) {
+            Thread.sleep(500);
+        }
+        assertThat(ec2.failures()).isGreaterThanOrEqualTo(failures);
+    }
+
+    /** A plugin metric of the connector's tasks (KIP-877), summed over tasks, through the worker's JMX reporter. */
+    private static double pluginMetric(String connector, String name) throws Exception {
+        javax.management.MBeanServer jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        java.util.Set<javax.management.ObjectName> names = jmx.queryNames(
+                new javax.management.ObjectName("kafka.connect:type=plugins,connector=" + connector + ",*"), null);
+        double sum = 0;
+        for (javax.management.ObjectName bean : names) {
+            try {
+                sum += ((Number) jmx.getAttribute(bean, name)).doubleValue();
+            } catch (javax.management.AttributeNotFoundException e) {
+                // another plugin of the connector (a converter) with other metrics
+            }
+        }
+        assertThat(names).as("plugin metric beans; all connect beans: %s",
+                jmx.queryNames(new javax.management.ObjectName("kafka.connect:*"), null)).isNotEmpty();
+        return sum;
+    }
+
+    @Test
+    void theShippedConfigsAreValid(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("enis.json");
+        Files.writeString(file, Ec2ApiFake.resource("ec2/cli/network-interfaces.json"));
+        // the module's directory is the working directory of its tests
+        Map<String, String> aws = shipped(Path.of("../connector-configs/aws/ec2-inventory.json"));
+        assertThat(errors(Ec2InventorySourceConnector.class, aws)).isEmpty();
+        Map<String, String> replay = shipped(Path.of("../connector-configs/local/replay/ec2-inventory-file-source.json"));
+        replay.put(Ec2InventoryFileConfig.FILES, file.toString()); // what 'bin/secpipe replay' fills in
+        assertThat(errors(Ec2InventoryFileSourceConnector.class, replay)).isEmpty();
+    }
+
+    private static Map<String, String> shipped(Path body) throws java.io.IOException {
+        Map<String, String> config = new HashMap<>();
+        Ec2Documents.JSON.readTree(body.toFile()).fields().forEachRemaining(e -> config.put(e.getKey(), e.getValue().asText()));
+        config.put(ConnectorConfig.NAME_CONFIG, "shipped");
+        return config;
     }
 
     // ---- helpers ---------------------------------------------------------------------------------
