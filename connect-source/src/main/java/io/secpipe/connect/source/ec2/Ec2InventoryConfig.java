@@ -100,6 +100,13 @@ public class Ec2InventoryConfig extends AbstractConfig {
         }
     }
 
+    /** For a single optional region key: empty is fine, anything else must look like a region. */
+    static void validateOptionalRegion(String name, Object value) {
+        if (value != null && !value.toString().isBlank() && !REGION.matcher(value.toString().trim()).matches()) {
+            throw new ConfigException(name, value, "not an AWS region name like eu-west-1");
+        }
+    }
+
     private static void validateResources(String name, Object value) {
         if (!(value instanceof List<?> resources) || resources.isEmpty()) {
             throw new ConfigException(name, value, "name at least one of " + Kind.ids());

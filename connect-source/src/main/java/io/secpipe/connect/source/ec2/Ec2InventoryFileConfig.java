@@ -23,7 +23,7 @@ public class Ec2InventoryFileConfig extends AbstractConfig {
                             + "'describe-instances' print them ({\"NetworkInterfaces\":[...]}, {\"SecurityGroups\":[...]}, "
                             + "{\"Reservations\":[...]}), plain or gzip. Each file is read once; a file that is not valid "
                             + "JSON goes whole to errors.topic.")
-            .define(REGION, Type.STRING, null, Importance.MEDIUM,
+            .define(REGION, Type.STRING, null, Ec2InventoryConfig::validateOptionalRegion, Importance.MEDIUM,
                     "Region the files were exported from, written into every document. Empty: taken from each "
                             + "resource's availability zone (interfaces, instances) or ARN (security groups).")
             .define(BATCH_SIZE, Type.INT, 1000, ConfigDef.Range.atLeast(1), Importance.LOW,

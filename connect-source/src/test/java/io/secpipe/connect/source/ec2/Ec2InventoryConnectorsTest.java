@@ -272,7 +272,10 @@ class Ec2InventoryConnectorsTest {
         files.put(ConnectorConfig.CONNECTOR_CLASS_CONFIG, Ec2InventoryFileSourceConnector.class.getName());
         files.put(Ec2InventoryFileConfig.FILES, dir.resolve("missing.json") + ",relative.json");
         files.put(Ec2InventoryFileConfig.BATCH_SIZE, "0");
+        files.put(Ec2InventoryFileConfig.REGION, "Frankfurt");
         assertThat(errors(Ec2InventoryFileSourceConnector.class, files)).containsOnly(
+                Map.entry(Ec2InventoryFileConfig.REGION, List.of(
+                        "Invalid value Frankfurt for configuration region: not an AWS region name like eu-west-1")),
                 Map.entry(Ec2InventoryFileConfig.FILES, List.of(
                         "files: '" + dir.resolve("missing.json") + "' does not exist or is not readable by the worker",
                         "files: 'relative.json' is not an absolute path")),
