@@ -24,6 +24,7 @@ import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.cloudwatchlogs.model.FilterLogEventsRequest;
 import software.amazon.awssdk.services.cloudwatchlogs.model.FilteredLogEvent;
 import software.amazon.awssdk.services.cloudwatchlogs.model.LimitExceededException;
+import software.amazon.awssdk.services.cloudwatchlogs.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.cloudwatchlogs.model.ServiceUnavailableException;
 import software.amazon.awssdk.services.cloudwatchlogs.model.ThrottlingException;
 
@@ -41,13 +42,15 @@ public class CloudWatchLogsSourceTask extends SourceTask {
     static final String OFFSET_IDS = "ids";
     /** FilterLogEvents returns at most this many events per page. */
     private static final int MAX_PAGE = 10_000;
+    /** Consecutive client-side failures (network, credentials) waited out before the task fails. */
+    private static final int MAX_CLIENT_FAILURES = 10;
 
     private CloudWatchLogsSourceConfig config;
     private CloudWatchLogsClient client;
     private SourceTaskMetrics metrics;
     private final List<Group> groups = new ArrayList<>();
     private int nextGroup;
-    private int throttledInARow;
+    private int failuresInARow;
     private long pausedUntil;
     private final CountDownLatch stopping = new CountDownLatch(1);
 
@@ -106,16 +109,21 @@ public class CloudWatchLogsSourceTask extends SourceTask {
                 for (int i = 0; i < groups.size() && batch.size() < config.batchSize(); i++) {
                     Group group = groups.get((nextGroup + i) % groups.size());
                     if (group.dueAt <= now) {
-                        read(group, now, batch);
+                        readGroup(group, now, batch);
                     }
                 }
-                throttledInARow = 0;
+                failuresInARow = 0;
             } catch (ThrottlingException | LimitExceededException | ServiceUnavailableException | SdkClientException e) {
                 if (stopping.getCount() == 0) {
                     return null;
                 }
+                // A client-side failure that persists (no credentials, wrong endpoint) must surface as a failed task;
+                // throttling and unavailability pass, so they are waited out however long they last.
+                if (e instanceof SdkClientException && failuresInARow >= MAX_CLIENT_FAILURES) {
+                    throw new ConnectException("CloudWatch Logs unreachable after " + failuresInARow + " attempts: " + e.getMessage(), e);
+                }
                 // The SDK already retried. Throttling is an account-wide quota, so the whole task pauses.
-                long backoff = backoff(throttledInARow++);
+                long backoff = backoff(failuresInARow++);
                 pausedUntil = now + backoff;
                 log.warn("CloudWatch Logs refused or failed a request ({}); retrying in {} ms", e.getMessage(), backoff);
             } catch (SdkException e) {
@@ -139,6 +147,17 @@ public class CloudWatchLogsSourceTask extends SourceTask {
     private long backoff(int attempt) {
         long step = Math.min(config.retryBackoffMaxMs(), config.retryBackoffMs() << Math.min(attempt, 20));
         return step / 2 + ThreadLocalRandom.current().nextLong(step / 2 + 1);
+    }
+
+    /** A group deleted since the task started is passed over, not fatal: the others go on, and it may come back. */
+    private void readGroup(Group group, long now, List<SourceRecord> batch) {
+        try {
+            read(group, now, batch);
+        } catch (ResourceNotFoundException e) {
+            log.warn("Log group {} does not exist (any more); looking again in {} ms", group.name, config.pollIntervalMs());
+            group.dueAt = now + config.pollIntervalMs();
+            group.lagMs = 0;
+        }
     }
 
     /** Appends the group's next events to the batch, up to the batch size, and moves its position past them. */

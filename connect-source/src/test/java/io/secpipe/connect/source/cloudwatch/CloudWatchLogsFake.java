@@ -78,6 +78,10 @@ final class CloudWatchLogsFake implements AutoCloseable {
         return event;
     }
 
+    synchronized boolean exists(String group) {
+        return groups.containsKey(group);
+    }
+
     synchronized List<Event> events(String group) {
         return List.copyOf(groups.getOrDefault(group, List.of()));
     }
@@ -164,6 +168,9 @@ final class CloudWatchLogsFake implements AutoCloseable {
                     if (left != null && left.getAndDecrement() > 0) {
                         throttled.incrementAndGet();
                         return answer(stub, 400, resource("throttling.json"));
+                    }
+                    if (!exists(body.path("logGroupName").asText())) {
+                        return answer(stub, 400, "{\"__type\":\"ResourceNotFoundException\",\"message\":\"The specified log group does not exist.\"}");
                     }
                     return answer(stub, 200, filter(body));
                 }

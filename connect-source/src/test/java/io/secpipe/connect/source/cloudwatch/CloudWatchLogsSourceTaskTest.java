@@ -201,6 +201,14 @@ class CloudWatchLogsSourceTaskTest {
         assertThat(ids(drain(fromInstant))).startsWith(atInstant).doesNotContain(cwl.events(GROUP).get(3).id());
     }
 
+    @Test
+    void aMissingLogGroupIsPassedOverWhileTheOthersAreRead() throws Exception {
+        String event = cwl.add(GROUP, "s", T0, "still read").id();
+        CloudWatchLogsSourceTask task = start(props(CloudWatchLogsSourceConfig.LOG_GROUPS, "/secpipe/deleted," + GROUP), null);
+        assertThat(ids(drain(task))).containsExactly(event);
+        assertThat(cwl.requests(CloudWatchLogsFake.FILTER)).anyMatch(r -> r.getBodyAsString().contains("/secpipe/deleted"));
+    }
+
     private double metric(String name) {
         return metrics.metrics().entrySet().stream()
                 .filter(e -> e.getKey().name().equals(name))
