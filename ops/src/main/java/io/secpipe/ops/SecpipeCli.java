@@ -116,7 +116,8 @@ public final class SecpipeCli {
 
     @Command(name = "replay", description = "Send files through the running stack (source connector, Streams, sink) and wait until indexed.")
     static class ReplayCommand extends Base {
-        @Option(names = "--type", required = true, description = "What the files hold: ${COMPLETION-CANDIDATES}")
+        @Option(names = "--type", required = true,
+                description = "What the files hold: vpcflow, ossec (alerts.json), cloudtrail, csv (ref.users), eni, security-groups, instances")
         String type;
         @Option(names = "--timeout", defaultValue = "300", description = "Seconds to wait for the records to be indexed.")
         long timeoutSeconds;
@@ -127,9 +128,10 @@ public final class SecpipeCli {
         int execute() throws Exception {
             Replay.Type replayType;
             try {
-                replayType = Replay.Type.valueOf(type.toUpperCase(java.util.Locale.ROOT));
+                replayType = Replay.Type.of(type);
             } catch (IllegalArgumentException e) {
-                throw new StackException("--type " + type + " is not known; known: " + List.of(Replay.Type.values()));
+                throw new StackException("--type " + type + " is not known; known: " + java.util.Arrays.stream(Replay.Type.values())
+                        .map(Replay.Type::id).toList());
             }
             Replay.Result result = new Replay(home.saved(), System.out).run(replayType, files, Duration.ofSeconds(timeoutSeconds));
             return result.complete() ? 0 : 1;

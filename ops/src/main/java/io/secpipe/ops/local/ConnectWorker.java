@@ -21,6 +21,10 @@ final class ConnectWorker {
     static final String NAME = "connect";
     static final List<String> PLUGINS = List.of(
             "io.secpipe.connect.source.file.FileSourceConnector",
+            "io.secpipe.connect.source.s3.S3SourceConnector",
+            "io.secpipe.connect.source.cloudwatch.CloudWatchLogsSourceConnector",
+            "io.secpipe.connect.source.ec2.Ec2InventorySourceConnector",
+            "io.secpipe.connect.source.ec2.Ec2InventoryFileSourceConnector",
             "io.secpipe.connect.sink.ElasticsearchSinkConnector");
 
     private final StackSettings settings;

@@ -52,7 +52,11 @@ public final class Replay {
         VPCFLOW("vpcflow-file-source.json", "cwl-vpcflow-*"),
         OSSEC("ossec-file-source.json", null),
         CLOUDTRAIL("cloudtrail-file-source.json", null),
-        CSV("csv-file-source.json", null);
+        CSV("csv-file-source.json", null),
+        // the EC2 inventory file connector takes any describe-* output; the three names say what the user holds
+        ENI("ec2-inventory-file-source.json", null),
+        SECURITY_GROUPS("ec2-inventory-file-source.json", null),
+        INSTANCES("ec2-inventory-file-source.json", null);
 
         final String connectorConfig;
         final String indexPattern;
@@ -62,8 +66,16 @@ public final class Replay {
             this.indexPattern = indexPattern;
         }
 
+        boolean ec2Inventory() {
+            return connectorConfig.startsWith("ec2-inventory");
+        }
+
+        public static Type of(String name) {
+            return valueOf(name.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+        }
+
         public String id() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
         }
     }
 
@@ -104,16 +116,19 @@ public final class Replay {
         }
         ObjectNode config = (ObjectNode) Http.JSON.readTree(
                 settings.root().resolve("connector-configs/local/replay").resolve(type.connectorConfig).toFile());
-        String topic = config.path("topic").asText();
+        List<String> topics = type.ec2Inventory()
+                ? List.of(config.path("eni.topic").asText(), config.path("security.groups.topic").asText(), config.path("instances.topic").asText())
+                : List.of(config.path("topic").asText());
+        String topic = String.join(", ", topics);
         String errorsTopic = config.path("errors.topic").asText("dlq.vpcflow");
-        Map<String, String> idsByPosition = expectedPositions(framing(config), absolute);
+        Map<String, String> idsByPosition = type.ec2Inventory() ? ec2InventoryPositions(absolute) : expectedPositions(framing(config), absolute);
         Instant since = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusMillis(1);
         String connector = "replay-" + type.id() + "-" + since.toEpochMilli();
         config.put("files", absolute.stream().map(Path::toString).collect(Collectors.joining(",")));
         out.println("Replaying " + absolute.size() + " file(s), " + idsByPosition.size() + " records, through connector " + connector);
         // the connector's errors topic and the Streams app's dead letters (for vpcflow the same topic)
-        try (PositionWatch deadLetters = new PositionWatch(errorsTopic, since, idsByPosition.keySet());
-             PositionWatch delivered = type.indexPattern == null ? new PositionWatch(topic, since, idsByPosition.keySet()) : null) {
+        try (PositionWatch deadLetters = new PositionWatch(List.of(errorsTopic), since, idsByPosition.keySet());
+             PositionWatch delivered = type.indexPattern == null ? new PositionWatch(topics, since, idsByPosition.keySet()) : null) {
             connect.send("PUT", "/connectors/" + connector + "/config", config).orThrow("PUT /connectors/" + connector + "/config");
             List<String> ids = List.copyOf(idsByPosition.values());
             String where = type.indexPattern == null ? "in " + topic : "indexed";
@@ -183,6 +198,39 @@ public final class Replay {
         return idsByPosition;
     }
 
+    /**
+     * The records the EC2 inventory file connector sends: one per resource of the describe-* output, at a
+     * JSON pointer to it ({@code #/NetworkInterfaces/0}, {@code #/Reservations/0/Instances/1}), keyed by its id.
+     */
+    static Map<String, String> ec2InventoryPositions(List<Path> files) throws IOException {
+        Map<String, String> idsByPosition = new LinkedHashMap<>();
+        for (Path file : files) {
+            JsonNode root;
+            try (var in = Decompression.open(Files.newInputStream(file))) {
+                root = Http.JSON.readTree(in);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                idsByPosition.put("file:" + file, "unparseable"); // the connector sends one error record for the file
+                continue;
+            }
+            JsonNode enis = root.path("NetworkInterfaces");
+            for (int i = 0; i < enis.size(); i++) {
+                idsByPosition.put("file:" + file + "#/NetworkInterfaces/" + i, enis.get(i).path("NetworkInterfaceId").asText());
+            }
+            JsonNode groups = root.path("SecurityGroups");
+            for (int i = 0; i < groups.size(); i++) {
+                idsByPosition.put("file:" + file + "#/SecurityGroups/" + i, groups.get(i).path("GroupId").asText());
+            }
+            JsonNode reservations = root.path("Reservations");
+            for (int r = 0; r < reservations.size(); r++) {
+                JsonNode instances = reservations.get(r).path("Instances");
+                for (int i = 0; i < instances.size(); i++) {
+                    idsByPosition.put("file:" + file + "#/Reservations/" + r + "/Instances/" + i, instances.get(i).path("InstanceId").asText());
+                }
+            }
+        }
+        return idsByPosition;
+    }
+
     private ObjectNode query(List<String> ids, Instant since) {
         ObjectNode query = Http.JSON.createObjectNode();
         var filter = query.putObject("bool").putArray("filter");
@@ -228,15 +276,17 @@ public final class Replay {
         private final Set<String> positions;
         private final Set<String> seen = new HashSet<>();
 
-        PositionWatch(String topic, Instant since, Set<String> positions) {
+        PositionWatch(List<String> topics, Instant since, Set<String> positions) {
             this.positions = positions;
             this.consumer = new KafkaConsumer<>(Map.of(
                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
                     ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                     ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
                     new ByteArrayDeserializer(), new ByteArrayDeserializer());
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : topics) {
+                consumer.partitionsFor(topic, Duration.ofSeconds(10)).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            }
             consumer.assign(partitions);
             Map<TopicPartition, Long> times = new HashMap<>();
             partitions.forEach(p -> times.put(p, since.toEpochMilli()));

@@ -50,6 +50,8 @@ class LocalStackIT {
         try {
             assertThat(stack.up()).isTrue();
             assertThat(stack.up()).as("a second up changes nothing").isFalse();
+            assertThat(new Http(settings.connectUrl()).get("/connector-plugins?connectorsOnly=true").body().findValuesAsText("class"))
+                    .as("the worker lists every secpipe connector").containsAll(ConnectWorker.PLUGINS);
 
             Replay.Result first = new Replay(settings, out).run(Replay.Type.VPCFLOW, files, Duration.ofMinutes(3));
             assertThat(first.sent()).isEqualTo(7);
