@@ -1,5 +1,6 @@
 package io.secpipe.connect.source.cloudwatch;
 
+import io.secpipe.connect.source.config.PluginVersion;
 import io.secpipe.connect.source.aws.AwsClientSettings;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -187,8 +188,7 @@ public class CloudWatchLogsSourceConfig extends AbstractConfig {
     }
 
     static String version() {
-        String version = CloudWatchLogsSourceConfig.class.getPackage().getImplementationVersion();
-        return version == null ? "dev" : version;
+        return PluginVersion.get();
     }
 
     private static void validateGroupNames(String name, Object value) {

@@ -1,5 +1,6 @@
 package io.secpipe.connect.source.cloudwatch;
 
+import io.secpipe.connect.source.config.TaskShares;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -93,22 +94,9 @@ public class CloudWatchLogsSourceConnector extends SourceConnector {
             log.warn("No log group to read yet; no task runs until one appears");
             return List.of();
         }
-        int taskCount = Math.min(maxTasks, all.size());
-        List<List<String>> shares = new ArrayList<>();
-        for (int i = 0; i < taskCount; i++) {
-            shares.add(new ArrayList<>());
-        }
-        for (int i = 0; i < all.size(); i++) {
-            shares.get(i % taskCount).add(all.get(i));
-        }
-        List<Map<String, String>> configs = new ArrayList<>();
-        for (List<String> share : shares) {
-            Map<String, String> config = new HashMap<>(props);
-            // a task only ever sees names: the prefix was resolved here
-            config.remove(CloudWatchLogsSourceConfig.LOG_GROUP_PREFIX);
-            config.put(CloudWatchLogsSourceConfig.LOG_GROUPS, String.join(",", share));
-            configs.add(config);
-        }
+        List<Map<String, String>> configs = TaskShares.roundRobin(props, CloudWatchLogsSourceConfig.LOG_GROUPS, all, maxTasks);
+        // a task only ever sees names: the prefix was resolved here
+        configs.forEach(config -> config.remove(CloudWatchLogsSourceConfig.LOG_GROUP_PREFIX));
         return configs;
     }
 

@@ -1,5 +1,6 @@
 package io.secpipe.connect.source.ec2;
 
+import io.secpipe.connect.source.config.PluginVersion;
 import io.secpipe.connect.source.aws.AwsClientSettings;
 import io.secpipe.connect.source.errors.ErrorRecords;
 import io.secpipe.connect.source.ec2.Ec2Documents.Kind;
@@ -86,8 +87,7 @@ public class Ec2InventoryConfig extends AbstractConfig {
     }
 
     static String version() {
-        String version = Ec2InventoryConfig.class.getPackage().getImplementationVersion();
-        return version == null ? "dev" : version;
+        return PluginVersion.get();
     }
 
     private static void validateRegions(String name, Object value) {

@@ -1,5 +1,7 @@
 package io.secpipe.connect.source.ec2;
 
+import io.secpipe.connect.source.config.ReadableFiles;
+import io.secpipe.connect.source.config.TaskShares;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,42 +37,13 @@ public class Ec2InventoryFileSourceConnector extends SourceConnector {
 
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
-        List<String> files = new Ec2InventoryFileConfig(props).files();
-        int taskCount = Math.min(maxTasks, files.size());
-        List<List<String>> shares = new ArrayList<>();
-        for (int i = 0; i < taskCount; i++) {
-            shares.add(new ArrayList<>());
-        }
-        for (int i = 0; i < files.size(); i++) {
-            shares.get(i % taskCount).add(files.get(i));
-        }
-        List<Map<String, String>> configs = new ArrayList<>();
-        for (List<String> share : shares) {
-            Map<String, String> config = new HashMap<>(props);
-            config.put(Ec2InventoryFileConfig.FILES, String.join(",", share));
-            configs.add(config);
-        }
-        return configs;
+        return TaskShares.roundRobin(props, Ec2InventoryFileConfig.FILES, new Ec2InventoryFileConfig(props).files(), maxTasks);
     }
 
     /** Beyond the ConfigDef's checks: every file must exist and be readable by the worker. */
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
-        Config config = super.validate(connectorConfigs);
-        for (ConfigValue value : config.configValues()) {
-            if (value.name().equals(Ec2InventoryFileConfig.FILES) && value.errorMessages().isEmpty()
-                    && value.value() instanceof List<?> files) {
-                for (Object file : files) {
-                    Path path = Path.of(String.valueOf(file));
-                    if (!path.isAbsolute()) {
-                        value.addErrorMessage("files: '" + file + "' is not an absolute path");
-                    } else if (!Files.isReadable(path)) {
-                        value.addErrorMessage("files: '" + file + "' does not exist or is not readable by the worker");
-                    }
-                }
-            }
-        }
-        return config;
+        return ReadableFiles.check(super.validate(connectorConfigs), Ec2InventoryFileConfig.FILES);
     }
 
     @Override

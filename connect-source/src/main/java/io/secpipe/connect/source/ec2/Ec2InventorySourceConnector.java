@@ -1,5 +1,6 @@
 package io.secpipe.connect.source.ec2;
 
+import io.secpipe.connect.source.config.TaskShares;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,22 +32,7 @@ public class Ec2InventorySourceConnector extends SourceConnector {
 
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
-        List<String> regions = new Ec2InventoryConfig(props).regions();
-        int taskCount = Math.min(maxTasks, regions.size());
-        List<List<String>> shares = new ArrayList<>();
-        for (int i = 0; i < taskCount; i++) {
-            shares.add(new ArrayList<>());
-        }
-        for (int i = 0; i < regions.size(); i++) {
-            shares.get(i % taskCount).add(regions.get(i));
-        }
-        List<Map<String, String>> configs = new ArrayList<>();
-        for (List<String> share : shares) {
-            Map<String, String> config = new HashMap<>(props);
-            config.put(Ec2InventoryConfig.REGIONS, String.join(",", share));
-            configs.add(config);
-        }
-        return configs;
+        return TaskShares.roundRobin(props, Ec2InventoryConfig.REGIONS, new Ec2InventoryConfig(props).regions(), maxTasks);
     }
 
     @Override

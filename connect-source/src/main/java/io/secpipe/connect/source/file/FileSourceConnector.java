@@ -1,5 +1,8 @@
 package io.secpipe.connect.source.file;
 
+import io.secpipe.connect.source.config.ReadableFiles;
+import io.secpipe.connect.source.config.TaskShares;
+import io.secpipe.connect.source.config.PluginVersion;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,28 +38,13 @@ public class FileSourceConnector extends SourceConnector {
 
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
-        List<String> files = new FileSourceConfig(props).files();
-        int taskCount = Math.min(maxTasks, files.size());
-        List<List<String>> shares = new ArrayList<>();
-        for (int i = 0; i < taskCount; i++) {
-            shares.add(new ArrayList<>());
-        }
-        for (int i = 0; i < files.size(); i++) {
-            shares.get(i % taskCount).add(files.get(i));
-        }
-        List<Map<String, String>> configs = new ArrayList<>();
-        for (List<String> share : shares) {
-            Map<String, String> config = new HashMap<>(props);
-            config.put(FileSourceConfig.FILES, String.join(",", share));
-            configs.add(config);
-        }
-        return configs;
+        return TaskShares.roundRobin(props, FileSourceConfig.FILES, new FileSourceConfig(props).files(), maxTasks);
     }
 
     /** Beyond the ConfigDef's checks: every file must exist and be readable by the worker. */
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
-        Config config = super.validate(connectorConfigs);
+        Config config = ReadableFiles.check(super.validate(connectorConfigs), FileSourceConfig.FILES);
         Map<String, ConfigValue> byName = new HashMap<>();
         config.configValues().forEach(v -> byName.put(v.name(), v));
         ConfigValue tail = byName.get(FileSourceConfig.TAIL);
@@ -64,18 +52,6 @@ public class FileSourceConnector extends SourceConnector {
         if (tail != null && framing != null && Boolean.TRUE.equals(tail.value()) && tail.errorMessages().isEmpty()
                 && framing.errorMessages().isEmpty() && !FileSourceConfig.canFollow(String.valueOf(framing.value()))) {
             tail.addErrorMessage("tail: the " + framing.value() + " framing cannot follow a growing file; tail needs flowlog, jsonlines or csv");
-        }
-        for (ConfigValue value : config.configValues()) {
-            if (value.name().equals(FileSourceConfig.FILES) && value.errorMessages().isEmpty() && value.value() instanceof List<?> files) {
-                for (Object file : files) {
-                    Path path = Path.of(String.valueOf(file));
-                    if (!path.isAbsolute()) {
-                        value.addErrorMessage("files: '" + file + "' is not an absolute path");
-                    } else if (!Files.isReadable(path)) {
-                        value.addErrorMessage("files: '" + file + "' does not exist or is not readable by the worker");
-                    }
-                }
-            }
         }
         return config;
     }
@@ -97,6 +73,6 @@ public class FileSourceConnector extends SourceConnector {
 
     @Override
     public String version() {
-        return Version.get();
+        return PluginVersion.get();
     }
 }

@@ -1,5 +1,7 @@
 package io.secpipe.connect.source.s3;
 
+import io.secpipe.connect.source.config.TaskShares;
+import io.secpipe.connect.source.config.PluginVersion;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -39,18 +41,8 @@ public class S3SourceConnector extends SourceConnector {
             }
             return configs;
         }
-        List<String> prefixes = config.prefixes();
-        int tasks = Math.max(1, Math.min(maxTasks, prefixes.size()));
-        for (int t = 0; t < tasks; t++) {
-            List<String> share = new ArrayList<>();
-            for (int i = t; i < prefixes.size(); i += tasks) {
-                share.add(prefixes.get(i));
-            }
-            Map<String, String> taskProps = new HashMap<>(props);
-            taskProps.put(S3SourceConfig.PREFIXES, String.join(",", share));
-            configs.add(taskProps);
-        }
-        return configs;
+        List<String> prefixes = config.prefixes().isEmpty() ? List.of("") : config.prefixes();
+        return TaskShares.roundRobin(props, S3SourceConfig.PREFIXES, prefixes, maxTasks);
     }
 
     @Override
@@ -69,7 +61,6 @@ public class S3SourceConnector extends SourceConnector {
 
     @Override
     public String version() {
-        String version = S3SourceConnector.class.getPackage().getImplementationVersion();
-        return version == null ? "dev" : version;
+        return PluginVersion.get();
     }
 }

@@ -1,5 +1,6 @@
 package io.secpipe.connect.source.s3;
 
+import io.secpipe.connect.source.config.PluginVersion;
 import io.secpipe.connect.source.aws.AwsClientSettings;
 import io.secpipe.connect.source.errors.ErrorRecords;
 import io.secpipe.formats.framing.Frame;
@@ -413,7 +414,6 @@ public class S3SourceTask extends SourceTask {
 
     @Override
     public String version() {
-        String version = S3SourceTask.class.getPackage().getImplementationVersion();
-        return version == null ? "dev" : version;
+        return PluginVersion.get();
     }
 }

@@ -1,7 +1,9 @@
 package io.secpipe.connect.source.cloudwatch;
 
+import static io.secpipe.connect.source.ConnectCluster.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.secpipe.connect.source.ConnectCluster;
 import io.secpipe.connect.source.aws.AwsClientSettings;
 import io.secpipe.formats.SecpipeHeaders;
 import java.lang.management.ManagementFactory;
@@ -42,6 +44,7 @@ class CloudWatchLogsSourceConnectorTest {
 
     private static final long T0 = 1_700_000_000_000L;
 
+    private ConnectCluster cluster;
     private EmbeddedConnectCluster connect;
     private CloudWatchLogsFake cwl;
 
@@ -50,21 +53,14 @@ class CloudWatchLogsSourceConnectorTest {
         System.setProperty("aws.accessKeyId", "AKIDEXAMPLE");
         System.setProperty("aws.secretAccessKey", "secret");
         cwl = new CloudWatchLogsFake(25, 15); // small, slightly slow pages: a restart lands mid-stream
-        Map<String, String> worker = new HashMap<>();
-        worker.put(DistributedConfig.EXACTLY_ONCE_SOURCE_SUPPORT_CONFIG, "enabled");
-        worker.put("offset.flush.interval.ms", "600000"); // offsets must come from the transactions, not a periodic flush
-        Properties broker = new Properties();
-        broker.put("transaction.state.log.replication.factor", "1");
-        broker.put("transaction.state.log.min.isr", "1");
-        connect = new EmbeddedConnectCluster.Builder().name("cwl-source").numWorkers(1).workerProps(worker)
-                .brokerProps(broker).build();
-        connect.start();
+        cluster = new ConnectCluster("cwl-source");
+        connect = cluster.connect();
     }
 
     @AfterAll
     void stop() {
         if (connect != null) {
-            connect.stop();
+            cluster.close();
         }
         if (cwl != null) {
             cwl.close();
@@ -273,24 +269,7 @@ class CloudWatchLogsSourceConnectorTest {
         return sum;
     }
 
-    /** Everything committed to the topic, read again until {@code expected} records are there (or 90 s pass). */
     private List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic, int expected) throws Exception {
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        long deadline = System.currentTimeMillis() + 90_000;
-        do {
-            records.clear();
-            connect.kafka().consumeAll(Duration.ofSeconds(30).toMillis(),
-                    Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), null, topic).forEach(records::add);
-        } while (records.size() < expected && System.currentTimeMillis() < deadline && sleep());
-        return records;
-    }
-
-    private static boolean sleep() throws InterruptedException {
-        Thread.sleep(500);
-        return true;
-    }
-
-    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
-        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+        return cluster.readCommitted(expected, topic);
     }
 }

@@ -1,7 +1,9 @@
 package io.secpipe.connect.source.ec2;
 
+import static io.secpipe.connect.source.ConnectCluster.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.secpipe.connect.source.ConnectCluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.secpipe.connect.source.aws.AwsClientSettings;
 import io.secpipe.connect.source.errors.ErrorRecords;
@@ -56,6 +58,7 @@ class Ec2InventoryConnectorsTest {
     private static final String GROUPS = "ref.security-groups";
     private static final String INSTANCES = "ref.instances";
 
+    private ConnectCluster cluster;
     private EmbeddedConnectCluster connect;
     private Ec2ApiFake ec2;
 
@@ -65,15 +68,8 @@ class Ec2InventoryConnectorsTest {
         System.setProperty("aws.accessKeyId", "AKIDSECPIPETEST");
         System.setProperty("aws.secretAccessKey", "not-a-secret");
         ec2 = new Ec2ApiFake();
-        Map<String, String> worker = new HashMap<>();
-        worker.put(DistributedConfig.EXACTLY_ONCE_SOURCE_SUPPORT_CONFIG, "enabled");
-        worker.put("offset.flush.interval.ms", "600000"); // offsets must come from the transactions, not a periodic flush
-        Properties broker = new Properties();
-        broker.put("transaction.state.log.replication.factor", "1");
-        broker.put("transaction.state.log.min.isr", "1");
-        connect = new EmbeddedConnectCluster.Builder().name("ec2-inventory").numWorkers(1).workerProps(worker)
-                .brokerProps(broker).build();
-        connect.start();
+        cluster = new ConnectCluster("ec2-inventory");
+        connect = cluster.connect();
         for (String topic : List.of(ENIS, GROUPS, INSTANCES, "file.eni", "file.sg", "file.instances")) {
             connect.kafka().createTopic(topic, 2, 1, Map.of("cleanup.policy", "compact"));
         }
@@ -82,7 +78,7 @@ class Ec2InventoryConnectorsTest {
 
     @AfterAll
     void stop() {
-        connect.stop();
+        cluster.close();
         ec2.close();
         System.clearProperty("aws.accessKeyId");
         System.clearProperty("aws.secretAccessKey");

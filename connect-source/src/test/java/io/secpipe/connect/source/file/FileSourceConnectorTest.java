@@ -1,7 +1,9 @@
 package io.secpipe.connect.source.file;
 
+import static io.secpipe.connect.source.ConnectCluster.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.secpipe.connect.source.ConnectCluster;
 import io.secpipe.connect.source.framing.FramingSettings;
 import io.secpipe.formats.SecpipeHeaders;
 import io.secpipe.formats.SourcePosition;
@@ -45,25 +47,19 @@ class FileSourceConnectorTest {
 
     @TempDir
     Path dir;
+    private ConnectCluster cluster;
     private EmbeddedConnectCluster connect;
 
     @BeforeEach
     void start() {
-        Map<String, String> worker = new HashMap<>();
-        worker.put(DistributedConfig.EXACTLY_ONCE_SOURCE_SUPPORT_CONFIG, "enabled");
-        worker.put("offset.flush.interval.ms", "600000"); // offsets must come from the transactions, not a periodic flush
-        Properties broker = new Properties();
-        broker.put("transaction.state.log.replication.factor", "1");
-        broker.put("transaction.state.log.min.isr", "1");
-        connect = new EmbeddedConnectCluster.Builder().name("file-source").numWorkers(1).workerProps(worker)
-                .brokerProps(broker).build();
-        connect.start();
+        cluster = new ConnectCluster("file-source");
+        connect = cluster.connect();
         connect.kafka().createTopic(TOPIC, 2);
     }
 
     @AfterEach
     void stop() {
-        connect.stop();
+        cluster.close();
     }
 
     private Map<String, String> config(Path... files) {
@@ -315,29 +311,11 @@ class FileSourceConnectorTest {
                 "tail: [tail: the cloudtrail framing cannot follow a growing file; tail needs flowlog, jsonlines or csv]");
     }
 
-    /** Everything committed to the topic, read again until {@code expected} records are there (or 90 s pass). */
     private List<ConsumerRecord<byte[], byte[]>> readCommitted(int expected) throws Exception {
-        return readCommitted(TOPIC, expected);
+        return cluster.readCommitted(expected, TOPIC);
     }
 
     private List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic, int expected) throws Exception {
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        long deadline = System.currentTimeMillis() + 90_000;
-        do {
-            records.clear();
-            connect.kafka().consumeAll(Duration.ofSeconds(30).toMillis(),
-                    Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), null, topic).forEach(records::add);
-        } while (records.size() < expected && System.currentTimeMillis() < deadline && sleep());
-        return records;
+        return cluster.readCommitted(expected, topic);
     }
-
-    private static boolean sleep() throws InterruptedException {
-        Thread.sleep(500);
-        return true;
-    }
-
-    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
-        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
-    }
-
 }
