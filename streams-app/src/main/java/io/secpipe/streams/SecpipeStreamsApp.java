@@ -63,6 +63,7 @@ public final class SecpipeStreamsApp implements Callable<Integer> {
     static Topology topology(Properties props) {
         StreamsBuilder builder = new StreamsBuilder();
         FlowLogTopology.addTo(builder, FlowLogTopology.Config.from(props));
+        io.secpipe.streams.ossec.OssecTopology.addTo(builder, io.secpipe.streams.ossec.OssecTopology.Config.from(props), io.secpipe.streams.geo.GeoLookup.none());
         return builder.build(props);
     }
 
