@@ -64,6 +64,7 @@ public final class SecpipeStreamsApp implements Callable<Integer> {
         StreamsBuilder builder = new StreamsBuilder();
         FlowLogTopology.addTo(builder, FlowLogTopology.Config.from(props));
         io.secpipe.streams.ossec.OssecTopology.addTo(builder, io.secpipe.streams.ossec.OssecTopology.Config.from(props), io.secpipe.streams.geo.GeoLookup.none());
+        io.secpipe.streams.cloudtrail.CloudTrailTopology.addTo(builder, io.secpipe.streams.cloudtrail.CloudTrailTopology.Config.from(props), io.secpipe.streams.geo.GeoLookup.none());
         return builder.build(props);
     }
 
