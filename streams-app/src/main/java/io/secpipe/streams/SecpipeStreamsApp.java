@@ -65,6 +65,7 @@ public final class SecpipeStreamsApp implements Callable<Integer> {
         FlowLogTopology.addTo(builder, FlowLogTopology.Config.from(props));
         io.secpipe.streams.ossec.OssecTopology.addTo(builder, io.secpipe.streams.ossec.OssecTopology.Config.from(props), io.secpipe.streams.geo.GeoLookup.none());
         io.secpipe.streams.cloudtrail.CloudTrailTopology.addTo(builder, io.secpipe.streams.cloudtrail.CloudTrailTopology.Config.from(props), io.secpipe.streams.geo.GeoLookup.none());
+        io.secpipe.streams.ec2.Ec2EnforcerTopology.addTo(builder, io.secpipe.streams.ec2.Ec2EnforcerTopology.Config.from(props));
         return builder.build(props);
     }
 

@@ -1,0 +1,228 @@
+package io.secpipe.streams.ec2;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.secpipe.formats.SecpipeHeaders;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class Ec2EnforcerTopologyTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Instant T0 = Instant.parse("2026-11-02T10:00:00Z");
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, String> inventory;
+    private TestInputTopic<String, String> states;
+    private TestInputTopic<String, String> calls;
+    private TestOutputTopic<String, String> decisions;
+    private TestOutputTopic<String, String> deadLetters;
+    private final List<String> terminated = new ArrayList<>();
+
+    private void start(Properties props, Ec2Actuator actuator) {
+        StreamsBuilder builder = new StreamsBuilder();
+        Ec2EnforcerTopology.addTo(builder, Ec2EnforcerTopology.Config.from(props), actuator);
+        driver = new TopologyTestDriver(builder.build());
+        inventory = driver.createInputTopic("ref.instances", Serdes.String().serializer(), Serdes.String().serializer());
+        states = driver.createInputTopic("raw.ec2-events", Serdes.String().serializer(), Serdes.String().serializer());
+        calls = driver.createInputTopic("cloudtrail.ec2", Serdes.String().serializer(), Serdes.String().serializer());
+        decisions = driver.createOutputTopic("ec2.enforcement", Serdes.String().deserializer(), Serdes.String().deserializer());
+        deadLetters = driver.createOutputTopic("dlq.ec2-enforcer", Serdes.String().deserializer(), Serdes.String().deserializer());
+    }
+
+    private void start(int max, String allowed) {
+        Properties props = new Properties();
+        props.setProperty("ec2.enforcer.max.instances", String.valueOf(max));
+        props.setProperty("ec2.enforcer.allowed.regions", allowed);
+        start(props, (region, id) -> terminated.add(id));
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    private void seed(String id, String region, String state) {
+        inventory.pipeInput(id, "{\"instance_id\":\"" + id + "\",\"region\":\"" + region + "\",\"account_id\":\"111122223333\","
+                + "\"instance_type\":\"t3.small\",\"state\":\"" + state + "\",\"launch_time\":\"2026-10-30T09:15:00Z\"}", T0);
+    }
+
+    private void stateChange(String id, String region, String state, int minute) {
+        states.pipeInput(id, "{\"version\":\"0\",\"id\":\"n-" + id + "-" + minute + "\",\"detail-type\":\"EC2 Instance State-change Notification\","
+                + "\"source\":\"aws.ec2\",\"account\":\"111122223333\",\"time\":\"" + T0.plusSeconds(60L * minute) + "\","
+                + "\"region\":\"" + region + "\",\"resources\":[\"arn:aws:ec2:" + region + ":111122223333:instance/" + id + "\"],"
+                + "\"detail\":{\"instance-id\":\"" + id + "\",\"state\":\"" + state + "\"}}");
+    }
+
+    /** A cloudtrail.ec2 document of RunInstances, as CloudTrailTopology writes it (trimmed to what matters). */
+    private void runInstances(String region, int minute, String... ids) {
+        StringBuilder items = new StringBuilder();
+        for (String id : ids) {
+            items.append(items.length() == 0 ? "" : ",").append("{\"instanceId\":\"").append(id)
+                    .append("\",\"instanceType\":\"m5.large\",\"currentState\":{\"code\":0,\"name\":\"pending\"}}");
+        }
+        calls.pipeInput("e-" + minute, "{\"@timestamp\":\"" + T0.plusSeconds(60L * minute) + "\",\"event_name\":\"RunInstances\","
+                + "\"aws_region\":\"" + region + "\",\"account_id\":\"111122223333\",\"event\":{\"outcome\":\"success\"},"
+                + "\"response_elements\":{\"instancesSet\":{\"items\":[" + items + "]}}}");
+    }
+
+    private List<JsonNode> read() {
+        return decisions.readValuesToList().stream().map(Ec2EnforcerTopologyTest::tree).toList();
+    }
+
+    @Test
+    void theInventorySeedsTheCountsAndLaunchesBeyondTheMaximumAreDeleted() {
+        start(4, "");
+        seed("i-1", "eu-west-1", "running");
+        seed("i-2", "eu-west-1", "stopped");
+        seed("i-3", "eu-west-1", "running");
+        seed("i-9", "eu-west-1", "terminated");
+        seed("i-7", "us-east-1", "running");
+        assertThat(decisions.isEmpty()).as("the inventory never decides").isTrue();
+
+        runInstances("eu-west-1", 1, "i-4");
+        runInstances("eu-west-1", 2, "i-5");
+        List<JsonNode> out = read();
+        assertThat(out).hasSize(2);
+        JsonNode allow = out.get(0);
+        assertThat(allow.path("action").asText()).isEqualTo("ALLOW");
+        assertThat(allow.path("instance_id").asText()).isEqualTo("i-4");
+        assertThat(allow.path("num_instances").asInt()).isEqualTo(4);
+        assertThat(allow.path("max_instances").asInt()).isEqualTo(4);
+        assertThat(allow.path("region").asText()).isEqualTo("eu-west-1");
+        assertThat(allow.path("instance_type").asText()).isEqualTo("m5.large");
+        assertThat(allow.path("account").asText()).isEqualTo("111122223333");
+        assertThat(allow.path("timestamp").asText()).isEqualTo("2026-11-02T10:01:00Z");
+        assertThat(allow.path("trigger").asText()).isEqualTo("RunInstances");
+        JsonNode delete = out.get(1);
+        assertThat(delete.path("action").asText()).isEqualTo("DELETE");
+        assertThat(delete.path("num_instances").asInt()).isEqualTo(5);
+        assertThat(delete.path("reason").asText()).isEqualTo("5 instances in eu-west-1 exceed the maximum of 4");
+        assertThat(terminated).as("actuator off by default").isEmpty();
+    }
+
+    @Test
+    void countsFollowLaunchStopStartAndTerminate() {
+        start(1, "");
+        stateChange("i-a", "eu-west-1", "pending", 0);
+        stateChange("i-a", "eu-west-1", "running", 1);   // same launch: no second decision
+        stateChange("i-a", "eu-west-1", "stopping", 2);
+        stateChange("i-a", "eu-west-1", "stopped", 3);
+        stateChange("i-a", "eu-west-1", "pending", 4);   // a start is decided again
+        stateChange("i-b", "eu-west-1", "pending", 5);   // a second instance while i-a runs: over the maximum of 1
+        stateChange("i-a", "eu-west-1", "shutting-down", 6);
+        stateChange("i-a", "eu-west-1", "terminated", 7);
+        stateChange("i-c", "eu-west-1", "pending", 8);   // i-b and i-c
+
+        List<JsonNode> out = read();
+        assertThat(out).extracting(d -> d.path("instance_id").asText() + " " + d.path("action").asText() + " " + d.path("num_instances").asInt())
+                .containsExactly("i-a ALLOW 1", "i-a ALLOW 1", "i-b DELETE 2", "i-c DELETE 2");
+        assertThat(out.get(0).path("trigger").asText()).isEqualTo("state-change");
+    }
+
+    @Test
+    void outOfOrderEventsDoNotResurrectInstances() {
+        start(5, "");
+        stateChange("i-a", "eu-west-1", "running", 2);
+        runInstances("eu-west-1", 1, "i-a");             // the call arrives after the later state: ignored
+        stateChange("i-a", "eu-west-1", "terminated", 9);
+        stateChange("i-a", "eu-west-1", "stopped", 5);   // late: the instance stays terminated
+        stateChange("i-a", "eu-west-1", "running", 3);   // late again
+        stateChange("i-b", "eu-west-1", "pending", 10);
+
+        List<JsonNode> out = read();
+        assertThat(out).extracting(d -> d.path("instance_id").asText() + " " + d.path("num_instances").asInt())
+                .containsExactly("i-a 1", "i-b 1");
+    }
+
+    @Test
+    void aRegionNotAllowedIsDeletedWhateverTheCount() {
+        start(10, "eu-west-1, us-east-1");
+        stateChange("i-x", "ap-south-1", "pending", 0);
+        JsonNode d = read().get(0);
+        assertThat(d.path("action").asText()).isEqualTo("DELETE");
+        assertThat(d.path("reason").asText()).isEqualTo("region ap-south-1 is not allowed (allowed: eu-west-1, us-east-1)");
+    }
+
+    @Test
+    void theActuatorActsOnDeletesOnlyWhenEnabledAndReportsFailures() {
+        Properties props = new Properties();
+        props.setProperty("ec2.enforcer.max.instances", "0");
+        props.setProperty("ec2.enforcer.actuator.enabled", "true");
+        start(props, (region, id) -> {
+            if (id.equals("i-protected")) {
+                throw new IllegalStateException("OperationNotPermitted: nope");
+            }
+            terminated.add(region + "/" + id);
+        });
+        stateChange("i-a", "eu-west-1", "pending", 0);
+        stateChange("i-protected", "eu-west-1", "pending", 1);
+        List<TestRecord<String, String>> out = decisions.readRecordsToList();
+        assertThat(out).extracting(r -> r.key() + " " + tree(r.value()).path("action").asText())
+                .containsExactly("i-a DELETE", "i-a DELETE done", "i-protected DELETE", "i-protected DELETE failed");
+        assertThat(tree(out.get(3).value()).path("error").asText()).isEqualTo("IllegalStateException: OperationNotPermitted: nope");
+        assertThat(terminated).containsExactly("eu-west-1/i-a");
+        assertThat(header(out.get(0))).isEqualTo("i-a@" + T0.toEpochMilli());
+        assertThat(header(out.get(1))).isEqualTo("i-a@" + T0.toEpochMilli() + "/actuator");
+    }
+
+    @Test
+    void unreadableNotificationsGoToTheDeadLetterTopic() {
+        start(5, "");
+        states.pipeInput("x", "{\"detail-type\":\"EC2 Instance State-change Notification\",\"region\":\"eu-west-1\",\"detail\":{}}");
+        states.pipeInput("y", "{\"detail-type\":\"EC2 Spot Instance Interruption Warning\"}"); // not ours: ignored
+        states.pipeInput("z", "not json");
+        List<TestRecord<String, String>> dead = deadLetters.readRecordsToList();
+        assertThat(dead).extracting(TestRecord::key).containsExactly("x", "z");
+        assertThat(new String(dead.get(0).headers().lastHeader(SecpipeHeaders.ERROR_MESSAGE).value(), StandardCharsets.UTF_8))
+                .contains("lacks detail.instance-id");
+        assertThat(decisions.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aRunInstancesRecordFlowsFromRawCloudTrailThroughTheMatcherToADecision() throws IOException {
+        // the app's wiring of two topologies: cloudtrail.ec2 is one's output and the other's input
+        StreamsBuilder builder = new StreamsBuilder();
+        io.secpipe.streams.cloudtrail.CloudTrailTopology.addTo(builder,
+                io.secpipe.streams.cloudtrail.CloudTrailTopology.Config.from(new Properties()), io.secpipe.streams.geo.GeoLookup.none());
+        Ec2EnforcerTopology.addTo(builder, Ec2EnforcerTopology.Config.from(new Properties()));
+        driver = new TopologyTestDriver(builder.build());
+        String record;
+        try (var in = getClass().getResourceAsStream("/cloudtrail/run-instances-record.json")) {
+            record = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        driver.createInputTopic("raw.cloudtrail", Serdes.String().serializer(), Serdes.String().serializer()).pipeInput("e1", record);
+        List<String> out = driver.createOutputTopic("ec2.enforcement", Serdes.String().deserializer(), Serdes.String().deserializer())
+                .readValuesToList();
+        assertThat(out).singleElement().satisfies(d -> assertThat(tree(d).path("instance_id").asText()).isEqualTo("i-0bbb0000000000001"))
+                .satisfies(d -> assertThat(tree(d).path("action").asText()).isEqualTo("ALLOW"))
+                .satisfies(d -> assertThat(tree(d).path("instance_type").asText()).isEqualTo("t3.micro"));
+    }
+
+    private static String header(TestRecord<String, String> r) {
+        return new String(r.headers().lastHeader(SecpipeHeaders.ID).value(), StandardCharsets.UTF_8);
+    }
+
+    private static JsonNode tree(String s) {
+        try {
+            return JSON.readTree(s);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
