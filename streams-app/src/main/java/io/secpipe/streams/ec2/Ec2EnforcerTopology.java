@@ -50,9 +50,11 @@ public final class Ec2EnforcerTopology {
 
     public record Config(String inventoryTopic, String stateTopic, String callsTopic, String outputTopic,
                          String deadLetterTopic, Set<String> allowedRegions, int maxInstances,
-                         long terminatedRetentionMs, boolean actuatorEnabled, URI actuatorEndpoint) {
+                         long terminatedRetentionMs, boolean actuatorEnabled, URI actuatorEndpoint,
+                         String snsTopicArn, URI snsEndpoint, Set<String> snsActions) {
         public static Config from(Properties props) {
             String endpoint = props.getProperty("ec2.enforcer.actuator.endpoint", "").trim();
+            String snsEndpoint = props.getProperty("ec2.enforcer.sns.endpoint", "").trim();
             return new Config(
                     props.getProperty("ec2.enforcer.inventory.topic", "ref.instances"),
                     props.getProperty("ec2.enforcer.state.topic", "raw.ec2-events"),
@@ -64,7 +66,11 @@ public final class Ec2EnforcerTopology {
                     Integer.parseInt(props.getProperty("ec2.enforcer.max.instances", "10").trim()),
                     Long.parseLong(props.getProperty("ec2.enforcer.terminated.retention.ms", "86400000").trim()),
                     Boolean.parseBoolean(props.getProperty("ec2.enforcer.actuator.enabled", "false").trim()),
-                    endpoint.isEmpty() ? null : URI.create(endpoint));
+                    endpoint.isEmpty() ? null : URI.create(endpoint),
+                    props.getProperty("ec2.enforcer.sns.topic.arn", "").trim(),
+                    snsEndpoint.isEmpty() ? null : URI.create(snsEndpoint),
+                    Arrays.stream(props.getProperty("ec2.enforcer.sns.actions", "DELETE,DELETE failed").split(","))
+                            .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toCollection(TreeSet::new)));
         }
     }
 
@@ -112,10 +118,18 @@ public final class Ec2EnforcerTopology {
                 .process(() -> new Decide(config), Named.as("ec2-enforcer-decide"), STORE);
         decisions.to(config.outputTopic(), Produced.with(Serdes.String(), Serdes.ByteArray()));
 
+        KStream<String, byte[]> reports = decisions;
         if (config.actuatorEnabled() && actuator != null) {
-            decisions.filter((id, d) -> "DELETE".equals(tree(d).path("action").asText()), Named.as("ec2-enforcer-deletes"))
-                    .processValues(() -> new Actuate(actuator), Named.as("ec2-enforcer-actuate"))
-                    .to(config.outputTopic(), Produced.with(Serdes.String(), Serdes.ByteArray()));
+            KStream<String, byte[]> outcomes = decisions
+                    .filter((id, d) -> "DELETE".equals(tree(d).path("action").asText()), Named.as("ec2-enforcer-deletes"))
+                    .processValues(() -> new Actuate(actuator), Named.as("ec2-enforcer-actuate"));
+            outcomes.to(config.outputTopic(), Produced.with(Serdes.String(), Serdes.ByteArray()));
+            reports = decisions.merge(outcomes, Named.as("ec2-enforcer-reports"));
+        }
+        if (!config.snsTopicArn().isEmpty()) {
+            SnsPublisher sns = new SnsPublisher(config.snsTopicArn(), config.snsEndpoint(), null);
+            reports.filter((id, d) -> config.snsActions().contains(tree(d).path("action").asText()), Named.as("ec2-enforcer-to-notify"))
+                    .process(() -> new Notify(sns), Named.as("ec2-enforcer-sns"));
         }
     }
 
@@ -332,6 +346,27 @@ public final class Ec2EnforcerTopology {
             String docId = new String(record.headers().lastHeader(SecpipeHeaders.ID).value(), StandardCharsets.UTF_8) + "/actuator";
             record.headers().remove(SecpipeHeaders.ID).add(SecpipeHeaders.ID, docId.getBytes(StandardCharsets.UTF_8));
             context.forward(record.withValue(bytes(report)));
+        }
+    }
+
+    /** Publishes reports to SNS. A failed publish is logged, not fatal: the report is in ec2.enforcement anyway. */
+    static final class Notify implements Processor<String, byte[], Void, Void> {
+        private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Notify.class);
+        private final SnsPublisher sns;
+
+        Notify(SnsPublisher sns) {
+            this.sns = sns;
+        }
+
+        @Override
+        public void process(Record<String, byte[]> record) {
+            try {
+                sns.publish(new String(record.value(), StandardCharsets.UTF_8));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                log.warn("SNS publish of the decision on {} failed: {}", record.key(), e.toString());
+            }
         }
     }
 
