@@ -63,6 +63,7 @@ public final class SecpipeStreamsApp implements Callable<Integer> {
     static Topology topology(Properties props) {
         StreamsBuilder builder = new StreamsBuilder();
         FlowLogTopology.addTo(builder, FlowLogTopology.Config.from(props));
+        io.secpipe.streams.vpcflow.VpcFlowAnalytics.addTo(builder, props);
         return builder.build(props);
     }
 
