@@ -56,11 +56,24 @@ public record Eni(String interfaceId, Set<String> addresses, List<String> securi
         return v == null || v.isNull() ? null : v.asText();
     }
 
-    /** The ref.eni value serde: JSON bytes in, {@link Eni} out (the app never writes ENIs). */
+    /** This record as a ref.eni-shaped document (addresses all under private_ips: ownership is all it is used for). */
+    JsonNode toJson() {
+        com.fasterxml.jackson.databind.node.ObjectNode doc = JsonSerde.JSON.createObjectNode();
+        doc.put("interface_id", interfaceId);
+        doc.put("vpc_id", vpcId);
+        doc.put("subnet_id", subnetId);
+        doc.put("instance_id", instanceId);
+        addresses.forEach(doc.putArray("private_ips")::add);
+        securityGroupIds.forEach(doc.putArray("security_group_ids")::add);
+        return doc;
+    }
+
+    /**
+     * The ref.eni value serde: JSON bytes to {@link Eni}; the global table's store holds the smaller
+     * re-serialized form, which reads back to the same record.
+     */
     public static Serde<Eni> serde() {
-        Serializer<Eni> serializer = (topic, eni) -> {
-            throw new UnsupportedOperationException("ref.eni is read-only here");
-        };
+        Serializer<Eni> serializer = (topic, eni) -> eni == null ? null : JsonSerde.bytes(eni.toJson());
         Deserializer<Eni> deserializer = (topic, data) -> of(JsonSerde.read(data));
         return Serdes.serdeFrom(serializer, deserializer);
     }
