@@ -1,6 +1,12 @@
 package io.secpipe.streams;
 
+import io.secpipe.streams.cloudtrail.CloudTrailTopology;
+import io.secpipe.streams.ec2.Ec2EnforcerTopology;
+import io.secpipe.streams.geo.GeoLookup;
+import io.secpipe.streams.geo.MaxMindGeoLookup;
+import io.secpipe.streams.ossec.OssecTopology;
 import io.secpipe.streams.vpcflow.FlowLogTopology;
+import io.secpipe.streams.vpcflow.VpcFlowAnalytics;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -62,10 +68,13 @@ public final class SecpipeStreamsApp implements Callable<Integer> {
 
     static Topology topology(Properties props) {
         StreamsBuilder builder = new StreamsBuilder();
-        FlowLogTopology.addTo(builder, FlowLogTopology.Config.from(props));
-        io.secpipe.streams.ossec.OssecTopology.addTo(builder, io.secpipe.streams.ossec.OssecTopology.Config.from(props), io.secpipe.streams.geo.GeoLookup.none());
-        io.secpipe.streams.cloudtrail.CloudTrailTopology.addTo(builder, io.secpipe.streams.cloudtrail.CloudTrailTopology.Config.from(props), io.secpipe.streams.geo.GeoLookup.none());
-        io.secpipe.streams.ec2.Ec2EnforcerTopology.addTo(builder, io.secpipe.streams.ec2.Ec2EnforcerTopology.Config.from(props));
+        // one set of GeoIP readers for every topology that places addresses
+        GeoLookup geo = MaxMindGeoLookup.fromSettings(props);
+        FlowLogTopology.addTo(builder, FlowLogTopology.Config.from(props, geo));
+        VpcFlowAnalytics.addTo(builder, props);
+        OssecTopology.addTo(builder, OssecTopology.Config.from(props), geo);
+        CloudTrailTopology.addTo(builder, CloudTrailTopology.Config.from(props), geo);
+        Ec2EnforcerTopology.addTo(builder, Ec2EnforcerTopology.Config.from(props));
         return builder.build(props);
     }
 

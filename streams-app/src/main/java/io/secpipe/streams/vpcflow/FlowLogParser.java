@@ -18,6 +18,11 @@ public final class FlowLogParser {
             "version", "srcport", "dstport", "protocol", "packets", "bytes", "start", "end",
             "tcp-flags", "traffic-path");
     private static final Set<String> ADDRESS_FIELDS = Set.of("srcaddr", "dstaddr", "pkt-srcaddr", "pkt-dstaddr");
+    /** Fields whose values AWS documents as a closed set: anything else means the line is not what it claims. */
+    private static final java.util.Map<String, Set<String>> ENUM_FIELDS = java.util.Map.of(
+            "action", Set.of("ACCEPT", "REJECT"),
+            "log-status", Set.of("OK", "NODATA", "SKIPDATA"),
+            "flow-direction", Set.of("ingress", "egress"));
 
     private FlowLogParser() {
     }
@@ -27,6 +32,11 @@ public final class FlowLogParser {
         if (values.size() != fields.size()) {
             throw new FlowLogParseException("expected " + fields.size() + " fields (" + String.join(" ", fields)
                     + "), found " + values.size());
+        }
+        for (String field : fields) {
+            if (!FlowLogFormat.KNOWN_FIELDS.contains(field)) {
+                throw new FlowLogParseException("unknown field '" + field + "' in the format (fields of versions 2 to 8 only)");
+            }
         }
         ObjectNode doc = JsonNodeFactory.instance.objectNode();
         doc.putNull("@timestamp"); // placeholder: first in the document, set below
@@ -42,6 +52,10 @@ public final class FlowLogParser {
             } else if (ADDRESS_FIELDS.contains(field)) {
                 doc.put(name, address(field, value));
             } else {
+                Set<String> allowed = ENUM_FIELDS.get(field);
+                if (allowed != null && !allowed.contains(value)) {
+                    throw new FlowLogParseException("field '" + field + "' is not one of " + new java.util.TreeSet<>(allowed) + ": '" + value + "'");
+                }
                 doc.put(name, value);
             }
         }
