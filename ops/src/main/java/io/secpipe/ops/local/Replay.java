@@ -44,13 +44,14 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class Replay {
 
     /**
-     * What can be replayed: the connector body to use and, where a topology already turns the records
-     * into documents, the indices to find them in. Without indices (types whose topology is still to
-     * come), a replay is complete when every record is in the connector's topic.
+     * What can be replayed: the connector body to use and, where every record becomes a document, the
+     * indices to find them in. Otherwise a replay is complete when every record is in the connector's
+     * topic: reference data has no index, and CloudTrail records become documents only when the EC2
+     * pattern selects them (their documents are counted after the replay, for the summary).
      */
     public enum Type {
         VPCFLOW("vpcflow-file-source.json", "cwl-vpcflow-*"),
-        OSSEC("ossec-file-source.json", null),
+        OSSEC("ossec-file-source.json", "cwl-ossec-*"),
         CLOUDTRAIL("cloudtrail-file-source.json", null),
         CSV("csv-file-source.json", null),
         // the EC2 inventory file connector takes any describe-* output; the three names say what the user holds
@@ -157,7 +158,10 @@ public final class Replay {
                 ConnectWorker.running(connect, connector); // fails fast when a task failed
                 Thread.sleep(500);
             }
-            Map<String, Long> perIndex = type.indexPattern == null ? Map.of(topic, arrived) : perIndex(type, ids, since);
+            Map<String, Long> perIndex = new TreeMap<>(type.indexPattern == null ? Map.of(topic, arrived) : perIndex(type.indexPattern, ids, since));
+            if (type == Type.CLOUDTRAIL) {
+                perIndex.putAll(settled("cloudtrail-ec2-*", ids, since));
+            }
             Result result = new Result(ids.size(), arrived, dead, perIndex, Duration.between(since, Instant.now()));
             print(where, errorsTopic, result);
             return result;
@@ -249,14 +253,42 @@ public final class Replay {
         return count;
     }
 
-    private Map<String, Long> perIndex(Type type, List<String> ids, Instant since) throws IOException, InterruptedException {
+    /**
+     * Documents per index once their count has stopped changing for three seconds (none after 15 s means
+     * none; 45 s at most): for the summary only.
+     */
+    private Map<String, Long> settled(String indexPattern, List<String> ids, Instant since) throws IOException, InterruptedException {
+        Map<String, Long> last = Map.of();
+        Instant start = Instant.now();
+        Instant stable = start;
+        Instant deadline = start.plusSeconds(45);
+        while (Instant.now().isBefore(deadline)) {
+            Map<String, Long> now;
+            try {
+                now = perIndex(indexPattern, ids, since);
+            } catch (IOException notYet) {
+                now = Map.of(); // a daily index still allocating its shard
+            }
+            if (!now.equals(last)) {
+                last = now;
+                stable = Instant.now();
+            } else if (Duration.between(stable, Instant.now()).toMillis() >= 3000
+                    && (!now.isEmpty() || Duration.between(start, Instant.now()).toSeconds() >= 15)) {
+                break;
+            }
+            Thread.sleep(250);
+        }
+        return last;
+    }
+
+    private Map<String, Long> perIndex(String indexPattern, List<String> ids, Instant since) throws IOException, InterruptedException {
         Map<String, Long> counts = new TreeMap<>();
         for (int i = 0; i < ids.size(); i += IDS_PER_QUERY) {
             ObjectNode body = Http.JSON.createObjectNode();
             body.put("size", 0);
             body.set("query", query(ids.subList(i, Math.min(ids.size(), i + IDS_PER_QUERY)), since));
             body.putObject("aggs").putObject("indices").putObject("terms").put("field", "_index").put("size", 1000);
-            JsonNode buckets = engine.send("POST", "/" + type.indexPattern + "/_search", body).orThrow("_search")
+            JsonNode buckets = engine.send("POST", "/" + indexPattern + "/_search", body).orThrow("_search")
                     .body().path("aggregations").path("indices").path("buckets");
             buckets.forEach(b -> counts.merge(b.path("key").asText(), b.path("doc_count").asLong(), Long::sum));
         }

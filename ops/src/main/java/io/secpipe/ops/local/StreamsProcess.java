@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /** The secpipe Kafka Streams app, from streams-app/target/app, with its state in the stack's home. */
@@ -27,7 +28,9 @@ final class StreamsProcess {
 
     void start() throws IOException, InterruptedException, StackException {
         Path config = settings.confDir().resolve("streams.properties");
-        Files.writeString(config, String.join("\n",
+        List<Path> geo = GeoDatabases.ensure(settings);
+        String geoSettings = geo.isEmpty() ? "" : "geoip.city.database=" + geo.get(0) + "\ngeoip.asn.database=" + geo.get(1) + "\n";
+        Files.writeString(config, geoSettings + String.join("\n",
                 "bootstrap.servers=" + settings.bootstrapServers(),
                 "application.id=secpipe-streams",
                 "processing.guarantee=exactly_once_v2",

@@ -53,6 +53,12 @@ class LocalStackIT {
             assertThat(new Http(settings.connectUrl()).get("/connector-plugins?connectorsOnly=true").body().findValuesAsText("class"))
                     .as("the worker lists every secpipe connector").containsAll(ConnectWorker.PLUGINS);
 
+            // the inventory first, as a site without AWS access loads it: flows are then enriched by it
+            Replay.Result enis = new Replay(settings, out).run(Replay.Type.ENI,
+                    List.of(ROOT.resolve("ops/src/test/resources/e2e/network-interfaces.json")), Duration.ofMinutes(2));
+            assertThat(enis.indexed()).isEqualTo(2);
+            Thread.sleep(3000); // the Streams app's global ref.eni table reads on its own thread: let it catch up
+
             Replay.Result first = new Replay(settings, out).run(Replay.Type.VPCFLOW, files, Duration.ofMinutes(3));
             assertThat(first.sent()).isEqualTo(7);
             assertThat(first.deadLettered()).isEqualTo(1);
@@ -63,7 +69,15 @@ class LocalStackIT {
             assertThat(hits).hasSize(6);
             assertThat(hits).extracting(h -> h.path("_version").asInt()).containsOnly(1);
             assertThat(hits).extracting(h -> h.path("_source").path("event").path("ingested").asText()).allMatch(s -> s.endsWith("Z"));
-            assertThat(hits.stream().map(LocalStackIT::sourceWithoutIngested).toList()).containsExactly(expectedDocuments());
+            List<JsonNode> documents = hits.stream().map(LocalStackIT::sourceWithoutIngested).toList();
+            assertGolden(documents, "e2e/expected-vpcflow.json");
+            // what the golden file holds, in words: the ENI's groups, direction, protocol names, geo for public addresses only
+            assertThat(documents.get(0).path("security_group_ids").toString()).isEqualTo("[\"sg-0e2e000000000000a\"]");
+            assertThat(documents.get(0).path("direction").asText()).isEqualTo("outbound");
+            assertThat(documents.get(1).path("direction").asText()).isEqualTo("inbound");
+            assertThat(documents.get(1).has("src_geo")).as("198.51.100.7 is a documentation address: no geo").isFalse();
+            assertThat(documents.get(4).path("dst_geo").path("country_iso_code").asText()).isNotEmpty();
+            assertThat(documents).extracting(d -> d.path("protocol_name").asText()).containsExactly("tcp", "tcp", "", "tcp", "tcp", "tcp");
             assertThat(hits).extracting(h -> h.path("_index").asText()).containsExactly(
                     "cwl-vpcflow-2024.03.01", "cwl-vpcflow-2024.03.01", "cwl-vpcflow-2024.03.01",
                     "cwl-vpcflow-2024.03.02", "cwl-vpcflow-2024.03.03", "cwl-vpcflow-2024.03.03");
@@ -84,10 +98,25 @@ class LocalStackIT {
             List<JsonNode> afterReplay = search(settings);
             assertThat(afterReplay).hasSize(6);
             assertThat(afterReplay).extracting(h -> h.path("_version").asInt()).containsOnly(2);
-            assertThat(afterReplay.stream().map(LocalStackIT::sourceWithoutIngested).toList()).containsExactly(expectedDocuments());
+            assertThat(afterReplay.stream().map(LocalStackIT::sourceWithoutIngested).toList()).containsExactlyElementsOf(documents);
             // the dead-letter topic is a log of rejections: the replay's rejection is a second record for the same line
             assertThat(deadLetters(settings, 2)).extracting(r -> header(r, SecpipeHeaders.SOURCE))
                     .containsExactly("file:" + files.get(0) + "#5", "file:" + files.get(0) + "#5");
+
+            // HIDS: an OSSEC 2.x alert and a Wazuh 4.x alert become documents of one shape; a cut-off line is a dead letter
+            Replay.Result alerts = new Replay(settings, out).run(Replay.Type.OSSEC,
+                    List.of(ROOT.resolve("ops/src/test/resources/e2e/alerts.json")), Duration.ofMinutes(2));
+            assertThat(alerts.sent()).isEqualTo(3);
+            assertThat(alerts.deadLettered()).isEqualTo(1);
+            assertThat(alerts.perIndex()).containsExactly(entry("cwl-ossec-2024.03.01", 2L));
+            List<JsonNode> alertDocs = search(settings, "cwl-ossec-*").stream().map(LocalStackIT::sourceWithoutIngested).toList();
+            assertGolden(alertDocs, "e2e/expected-ossec.json");
+            for (JsonNode alert : alertDocs) {
+                assertThat(alert.path("rule").path("sidid").isInt()).isTrue();
+                assertThat(alert.path("rule").path("groups").isArray()).isTrue();
+                assertThat(alert.path("srcip").asText()).isEqualTo("203.0.113.9");
+                assertThat(alert.path("agent").path("name").asText()).isEqualTo("web-1");
+            }
         } finally {
             stack.down();
             Path moved = home.resolve("engine.location");
@@ -113,39 +142,31 @@ class LocalStackIT {
         return List.of(plain, gz);
     }
 
-    private static JsonNode[] expectedDocuments() throws IOException {
-        String[] docs = {
-            "{\"@timestamp\":\"2024-03-01T00:00:00Z\",\"version\":2,\"account_id\":\"111122223333\",\"interface_id\":\"eni-0123456789abcdef0\","
-                + "\"srcaddr\":\"10.0.0.5\",\"dstaddr\":\"10.0.1.7\",\"srcport\":49152,\"dstport\":443,\"protocol\":6,\"packets\":10,"
-                + "\"bytes\":5200,\"start\":1709251200,\"end\":1709251260,\"action\":\"ACCEPT\",\"log_status\":\"OK\"}",
-            "{\"@timestamp\":\"2024-03-01T12:00:00Z\",\"version\":2,\"account_id\":\"111122223333\",\"interface_id\":\"eni-0123456789abcdef0\","
-                + "\"srcaddr\":\"198.51.100.7\",\"dstaddr\":\"10.0.0.5\",\"srcport\":51515,\"dstport\":22,\"protocol\":6,\"packets\":1,"
-                + "\"bytes\":40,\"start\":1709294400,\"end\":1709294460,\"action\":\"REJECT\",\"log_status\":\"OK\"}",
-            "{\"@timestamp\":\"2024-03-01T23:59:00Z\",\"version\":2,\"account_id\":\"111122223333\",\"interface_id\":\"eni-0123456789abcdef0\","
-                + "\"start\":1709337540,\"end\":1709337599,\"log_status\":\"NODATA\"}",
-            "{\"@timestamp\":\"2024-03-02T00:00:00Z\",\"version\":2,\"account_id\":\"111122223333\",\"interface_id\":\"eni-0fedcba9876543210\","
-                + "\"srcaddr\":\"2001:db8::1\",\"dstaddr\":\"2001:db8::2\",\"srcport\":443,\"dstport\":50000,\"protocol\":6,\"packets\":7,"
-                + "\"bytes\":900,\"start\":1709337600,\"end\":1709337660,\"action\":\"ACCEPT\",\"log_status\":\"OK\"}",
-            "{\"@timestamp\":\"2024-03-03T00:00:00Z\",\"interface_id\":\"eni-0fedcba9876543210\",\"srcaddr\":\"10.0.0.9\","
-                + "\"dstaddr\":\"52.94.133.131\",\"dstport\":443,\"protocol\":6,\"bytes\":1234,\"packets\":5,\"start\":1709424000,"
-                + "\"end\":1709424060,\"action\":\"ACCEPT\",\"log_status\":\"OK\",\"flow_direction\":\"egress\"}",
-            "{\"@timestamp\":\"2024-03-03T00:01:40Z\",\"interface_id\":\"eni-0fedcba9876543210\",\"srcaddr\":\"10.0.0.9\","
-                + "\"dstaddr\":\"52.94.133.131\",\"dstport\":443,\"protocol\":6,\"bytes\":99,\"packets\":2,\"start\":1709424100,"
-                + "\"end\":1709424160,\"action\":\"REJECT\",\"log_status\":\"OK\",\"flow_direction\":\"egress\"}",
-        };
-        JsonNode[] nodes = new JsonNode[docs.length];
-        for (int i = 0; i < docs.length; i++) {
-            nodes[i] = Http.JSON.readTree(docs[i]);
+    /**
+     * Compares documents with a reviewed golden file. {@code -Dsecpipe.golden.write=true} writes the file
+     * instead (then review the diff before committing it): the documents carry many fields, and the file
+     * shows all of them where a reviewer can read them.
+     */
+    private static void assertGolden(List<JsonNode> documents, String resource) throws IOException {
+        Path file = ROOT.resolve("ops/src/test/resources").resolve(resource);
+        if (Boolean.getBoolean("secpipe.golden.write")) {
+            Files.writeString(file, Http.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(documents) + "\n");
+            return;
         }
-        return nodes;
+        JsonNode expected = Http.JSON.readTree(file.toFile());
+        assertThat(documents).containsExactlyElementsOf(() -> expected.elements());
     }
 
     private static List<JsonNode> search(StackSettings settings) throws Exception {
+        return search(settings, "cwl-vpcflow-*");
+    }
+
+    private static List<JsonNode> search(StackSettings settings, String indices) throws Exception {
         ObjectNode body = Http.JSON.createObjectNode();
         body.put("size", 100);
         body.put("version", true);
         body.putArray("sort").addObject().put("@timestamp", "asc");
-        Http.Answer answer = new Http(settings.engineUrl()).send("POST", "/cwl-vpcflow-*/_search", body).orThrow("_search");
+        Http.Answer answer = new Http(settings.engineUrl()).send("POST", "/" + indices + "/_search", body).orThrow("_search");
         List<JsonNode> hits = new ArrayList<>();
         answer.body().path("hits").path("hits").forEach(hits::add);
         return hits;
