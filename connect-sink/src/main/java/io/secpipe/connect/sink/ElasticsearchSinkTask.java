@@ -159,6 +159,12 @@ public class ElasticsearchSinkTask extends SinkTask {
         if (!pendingItems.isEmpty() && System.currentTimeMillis() - oldestPendingAt >= lingerMs) {
             dispatch();
         }
+        // the worker's next poll would otherwise block until the next offset commit: come back when the
+        // lingering batch is due, or soon to hand in-flight rejections to the dead-letter reporter
+        if (context != null && (!pendingItems.isEmpty() || !inFlight.isEmpty())) {
+            long lingerLeft = pendingItems.isEmpty() ? Long.MAX_VALUE : lingerMs - (System.currentTimeMillis() - oldestPendingAt);
+            context.timeout(Math.max(1, Math.min(lingerLeft, inFlight.isEmpty() ? Long.MAX_VALUE : 100)));
+        }
     }
 
     @Override
