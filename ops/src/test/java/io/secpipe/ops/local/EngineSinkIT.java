@@ -150,8 +150,9 @@ class EngineSinkIT {
     }
 
     /**
-     * The plugin's own jars, preferring them for secpipe classes: the test classpath's connect-sink may be
-     * a stale snapshot, the plugin directory is what this build packaged.
+     * The plugin's own jars, preferring them for secpipe classes and resources: the test classpath's
+     * connect-sink comes from the local repository and may be a stale snapshot; the plugin directory is
+     * what this build packaged.
      */
     private static URLClassLoader pluginLoader() throws IOException {
         Path dir = ROOT.resolve("connect-sink/target/plugin");
@@ -175,6 +176,12 @@ class EngineSinkIT {
                     }
                     return c;
                 }
+            }
+
+            @Override
+            public URL getResource(String name) {
+                URL own = findResource(name); // the bundled templates too: the stale jar has older ones
+                return own != null ? own : super.getResource(name);
             }
         };
     }
