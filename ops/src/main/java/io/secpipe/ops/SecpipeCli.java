@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "secpipe", mixinStandardHelpOptions = true,
         description = "AWS security telemetry on Kafka: the embedded local stack and its tools.",
         subcommands = {SecpipeCli.Up.class, SecpipeCli.Down.class, SecpipeCli.Status.class, SecpipeCli.ReplayCommand.class,
-                SecpipeCli.DemoCommand.class})
+                SecpipeCli.DemoCommand.class, SecpipeCli.Templates.class})
 public final class SecpipeCli {
 
     public static void main(String[] args) {
@@ -135,6 +135,25 @@ public final class SecpipeCli {
             }
             Replay.Result result = new Replay(home.saved(), System.out).run(replayType, files, Duration.ofSeconds(timeoutSeconds));
             return result.complete() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "templates", description = "Index templates of search/templates/.",
+            subcommands = {SecpipeCli.TemplatesInstallCommand.class})
+    static class Templates {
+    }
+
+    @Command(name = "install", description = "PUT every search/templates/*.json as _index_template/secpipe-<name>.")
+    static class TemplatesInstallCommand extends Base {
+        @Option(names = "--url", description = "The engine (default: the local stack's engine).")
+        String url;
+
+        @Override
+        int execute() throws Exception {
+            String target = url != null ? url : home.saved().engineUrl();
+            int count = new io.secpipe.ops.templates.TemplatesInstall(target, System.out).install(root().resolve("search/templates"));
+            System.out.println(count + " templates installed in " + target);
+            return 0;
         }
     }
 

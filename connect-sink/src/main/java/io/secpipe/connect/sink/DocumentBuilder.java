@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.secpipe.connect.sink.ElasticsearchSinkConfig.IdStrategy;
+import io.secpipe.connect.sink.DataStreamSettings.StreamType;
+import io.secpipe.connect.sink.IndexingSettings.IdStrategy;
+import io.secpipe.connect.sink.WritingSettings.WriteMethod;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -36,40 +38,114 @@ final class DocumentBuilder {
     private final IdStrategy idStrategy;
     private final String idHeader;
     private final String[] ingestedPath;
+    private final List<String[]> idFields;
+    private final StreamType streamType;
+    private final String dataset;
+    private final String namespace;
+    private final List<String> streamTimestampFields;
+    private final BulkItem.Op op;
 
     DocumentBuilder(ElasticsearchSinkConfig config) {
-        this.indexPattern = new IndexPattern(config.getString(ElasticsearchSinkConfig.INDEX_PATTERN));
-        this.timestampField = config.getString(ElasticsearchSinkConfig.INDEX_TIMESTAMP_FIELD);
+        this.indexPattern = new IndexPattern(config.getString(IndexingSettings.INDEX_PATTERN));
+        this.timestampField = config.getString(IndexingSettings.INDEX_TIMESTAMP_FIELD);
         this.idStrategy = config.idStrategy();
-        this.idHeader = config.getString(ElasticsearchSinkConfig.DOCUMENT_ID_HEADER);
-        String ingested = config.getString(ElasticsearchSinkConfig.INGESTED_FIELD).strip();
+        this.idHeader = config.getString(IndexingSettings.DOCUMENT_ID_HEADER);
+        this.idFields = config.getList(IndexingSettings.DOCUMENT_ID_FIELDS).stream().map(f -> f.trim().split("\\.")).toList();
+        String ingested = config.getString(WritingSettings.INGESTED_FIELD).strip();
         this.ingestedPath = ingested.isEmpty() ? null : ingested.split("\\.");
+        this.streamType = config.dataStreamType();
+        this.dataset = config.getString(DataStreamSettings.DATASET).strip();
+        this.namespace = config.getString(DataStreamSettings.NAMESPACE).strip();
+        this.streamTimestampFields = config.getList(DataStreamSettings.TIMESTAMP_FIELD);
+        this.op = streamType != StreamType.NONE ? BulkItem.Op.CREATE
+                : config.writeMethod() == WriteMethod.UPSERT ? BulkItem.Op.UPSERT : BulkItem.Op.INDEX;
     }
 
-    EngineClient.BulkItem build(SinkRecord record) throws MalformedRecordException {
+    BulkItem build(SinkRecord record) throws MalformedRecordException {
         ObjectNode doc = toJson(record.value());
-        Instant eventTime = indexPattern.dated() ? eventTime(doc) : Instant.EPOCH;
-        String index = indexPattern.indexFor(record.topic(), eventTime);
+        String index;
+        if (streamType != StreamType.NONE) {
+            copyStreamTimestamp(doc);
+            index = dataStreamName(record.topic());
+        } else {
+            Instant eventTime = indexPattern.dated() ? eventTime(doc) : Instant.EPOCH;
+            index = indexPattern.indexFor(record.topic(), eventTime);
+        }
         if (ingestedPath != null) {
             stampIngested(doc);
         }
         try {
-            return new EngineClient.BulkItem(index, id(record), JSON.writeValueAsBytes(doc));
+            return new BulkItem(op, index, id(record, doc), JSON.writeValueAsBytes(doc));
         } catch (JsonProcessingException e) {
             throw new MalformedRecordException("cannot write the document as JSON: " + e.getOriginalMessage());
         }
     }
 
-    private String id(SinkRecord record) {
-        if (idStrategy == IdStrategy.HEADER) {
-            Header header = record.headers().lastWithName(idHeader);
-            if (header != null && header.value() != null) {
-                return header.value().toString();
+    /** A delete for a tombstone: only possible when the index does not depend on the (absent) document. */
+    BulkItem delete(SinkRecord record) throws MalformedRecordException {
+        if (streamType != StreamType.NONE || indexPattern.dated()) {
+            throw new MalformedRecordException("a null value cannot delete a document from a dated index or data stream");
+        }
+        return new BulkItem(BulkItem.Op.DELETE, indexPattern.indexFor(record.topic(), Instant.EPOCH), id(record, null), null);
+    }
+
+    String dataStreamName(String topic) {
+        String set = dataset.isEmpty() ? topic : dataset;
+        return (streamType.name() + "-" + set + "-" + namespace.replace("${topic}", topic)).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private String id(SinkRecord record, ObjectNode doc) {
+        switch (idStrategy) {
+            case HEADER -> {
+                Header header = record.headers().lastWithName(idHeader);
+                if (header != null && header.value() != null) {
+                    return header.value().toString();
+                }
             }
-        } else if (idStrategy == IdStrategy.KEY && record.key() != null) {
-            return record.key().toString();
+            case KEY -> {
+                if (record.key() != null) {
+                    return record.key().toString();
+                }
+            }
+            case FIELDS -> {
+                String fromFields = doc == null ? null : idFromFields(doc);
+                if (fromFields != null) {
+                    return fromFields;
+                }
+            }
+            case TOPIC_PARTITION_OFFSET -> {
+            }
         }
         return record.topic() + "+" + record.kafkaPartition() + "+" + record.kafkaOffset();
+    }
+
+    /** The values of the id fields joined by '|'; null when any is missing, so the caller falls back. */
+    private String idFromFields(ObjectNode doc) {
+        StringBuilder id = new StringBuilder();
+        for (String[] path : idFields) {
+            JsonNode node = doc;
+            for (String part : path) {
+                node = node.path(part);
+            }
+            if (node.isMissingNode() || node.isNull() || node.isContainerNode()) {
+                return null;
+            }
+            if (id.length() > 0) {
+                id.append('|');
+            }
+            id.append(node.asText());
+        }
+        return id.toString();
+    }
+
+    private void copyStreamTimestamp(ObjectNode doc) {
+        for (String field : streamTimestampFields) {
+            JsonNode value = doc.get(field.trim());
+            if (value != null && !value.isNull()) {
+                doc.set("@timestamp", value);
+                return;
+            }
+        }
     }
 
     private static ObjectNode toJson(Object value) throws MalformedRecordException {

@@ -3,7 +3,9 @@ package io.secpipe.connect.sink;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.sink.SinkConnector;
 
@@ -15,7 +17,24 @@ public class ElasticsearchSinkConnector extends SinkConnector {
     @Override
     public void start(Map<String, String> props) {
         new ElasticsearchSinkConfig(props);
+        Map<String, String> problems = ElasticsearchSinkConfig.crossChecks(props);
+        if (!problems.isEmpty()) {
+            Map.Entry<String, String> first = problems.entrySet().iterator().next();
+            throw new ConfigException(first.getKey(), props.get(first.getKey()), first.getValue());
+        }
         this.props = Map.copyOf(props);
+    }
+
+    /** ConfigDef's per-key checks, plus the checks between keys, each reported against the key to change. */
+    @Override
+    public Config validate(Map<String, String> connectorConfigs) {
+        Config config = super.validate(connectorConfigs);
+        boolean singleKeyErrors = config.configValues().stream().anyMatch(v -> !v.errorMessages().isEmpty());
+        if (!singleKeyErrors) {
+            ElasticsearchSinkConfig.crossChecks(connectorConfigs).forEach((key, message) -> config.configValues().stream()
+                    .filter(v -> v.name().equals(key)).findFirst().ifPresent(v -> v.addErrorMessage(message)));
+        }
+        return config;
     }
 
     @Override
