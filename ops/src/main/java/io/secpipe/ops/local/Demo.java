@@ -76,9 +76,9 @@ public final class Demo {
         talkers.putObject("aggs").putObject("bytes").putObject("sum").put("field", "bytes");
         aggs.putObject("actions").putObject("terms").put("field", "action");
         aggs.putObject("status").putObject("terms").put("field", "log_status");
-        JsonNode answer = engine.send("POST", "/cwl-vpcflow-*/_search", body).orThrow("_search").body();
+        JsonNode answer = engine.send("POST", "/" + Replay.Type.VPCFLOW.indexPattern + "/_search", body).orThrow("_search").body();
         JsonNode a = answer.path("aggregations");
-        out.println("In cwl-vpcflow-* now: " + answer.path("hits").path("total").path("value").asLong() + " documents");
+        out.println("Flow documents in cwl-vpcflow-YYYY.MM.DD now: " + answer.path("hits").path("total").path("value").asLong());
         out.println("  top talkers by bytes sent:");
         a.path("talkers").path("buckets").forEach(b -> out.printf("    %-40s %,14d bytes %,8d flows%n",
                 b.path("key").asText(), b.path("bytes").path("value").asLong(), b.path("doc_count").asLong()));

@@ -50,8 +50,9 @@ public final class Replay {
      * pattern selects them (their documents are counted after the replay, for the summary).
      */
     public enum Type {
-        VPCFLOW("vpcflow-file-source.json", "cwl-vpcflow-*"),
-        OSSEC("ossec-file-source.json", "cwl-ossec-*"),
+        // the per-minute indices share the prefix: excluded by name (cwl-vpcflow-* alone would count them too)
+        VPCFLOW("vpcflow-file-source.json", "cwl-vpcflow-*,-cwl-vpcflow-minute-*"),
+        OSSEC("ossec-file-source.json", "cwl-ossec-*,-cwl-ossec-minute-*"),
         CLOUDTRAIL("cloudtrail-file-source.json", null),
         CSV("csv-file-source.json", null),
         // the EC2 inventory file connector takes any describe-* output; the three names say what the user holds
@@ -60,7 +61,8 @@ public final class Replay {
         INSTANCES("ec2-inventory-file-source.json", null);
 
         final String connectorConfig;
-        final String indexPattern;
+        /** The indices the documents go to, as a search target; null where records do not become documents one for one. */
+        public final String indexPattern;
 
         Type(String connectorConfig, String indexPattern) {
             this.connectorConfig = connectorConfig;

@@ -109,7 +109,7 @@ class LocalStackIT {
             assertThat(alerts.sent()).isEqualTo(3);
             assertThat(alerts.deadLettered()).isEqualTo(1);
             assertThat(alerts.perIndex()).containsExactly(entry("cwl-ossec-2024.03.01", 2L));
-            List<JsonNode> alertDocs = search(settings, "cwl-ossec-*").stream().map(LocalStackIT::sourceWithoutIngested).toList();
+            List<JsonNode> alertDocs = search(settings, Replay.Type.OSSEC.indexPattern).stream().map(LocalStackIT::sourceWithoutIngested).toList();
             assertGolden(alertDocs, "e2e/expected-ossec.json");
             for (JsonNode alert : alertDocs) {
                 assertThat(alert.path("rule").path("sidid").isInt()).isTrue();
@@ -117,6 +117,22 @@ class LocalStackIT {
                 assertThat(alert.path("srcip").asText()).isEqualTo("203.0.113.9");
                 assertThat(alert.path("agent").path("name").asText()).isEqualTo("web-1");
             }
+
+            // CloudTrail: of a console login, a DescribeInstances call and a RunInstances call, the seed's pattern
+            // selects the launch alone; the enforcer decides on the instance it started
+            Replay.Result trail = new Replay(settings, out).run(Replay.Type.CLOUDTRAIL,
+                    List.of(ROOT.resolve("ops/src/test/resources/e2e/cloudtrail.json")), Duration.ofMinutes(2));
+            assertThat(trail.sent()).isEqualTo(3);
+            assertThat(trail.perIndex()).contains(entry("cloudtrail-ec2-2026.11.02", 1L));
+            List<JsonNode> calls = awaitDocuments(settings, "cloudtrail-ec2-*", 1);
+            assertThat(calls).extracting(c -> c.path("_id").asText()).containsExactly("e1a00000-0000-4000-8000-000000000001");
+            assertThat(calls.get(0).path("_source").path("event_name").asText()).isEqualTo("RunInstances");
+            List<JsonNode> decisions = awaitDocuments(settings, "ec2-enforcement-*", 1);
+            JsonNode decision = decisions.get(0).path("_source");
+            assertThat(decision.path("action").asText()).isEqualTo("ALLOW");
+            assertThat(decision.path("instance_id").asText()).isEqualTo("i-0bbb0000000000001");
+            assertThat(decision.path("region").asText()).isEqualTo("eu-west-1");
+            assertThat(decision.path("num_instances").asInt()).isEqualTo(1);
         } finally {
             stack.down();
             Path moved = home.resolve("engine.location");
@@ -158,7 +174,7 @@ class LocalStackIT {
     }
 
     private static List<JsonNode> search(StackSettings settings) throws Exception {
-        return search(settings, "cwl-vpcflow-*");
+        return search(settings, Replay.Type.VPCFLOW.indexPattern);
     }
 
     private static List<JsonNode> search(StackSettings settings, String indices) throws Exception {
@@ -169,6 +185,25 @@ class LocalStackIT {
         Http.Answer answer = new Http(settings.engineUrl()).send("POST", "/" + indices + "/_search", body).orThrow("_search");
         List<JsonNode> hits = new ArrayList<>();
         answer.body().path("hits").path("hits").forEach(hits::add);
+        return hits;
+    }
+
+    /** The hits of an index pattern once there are {@code expected} of them (60 s at most), then a moment longer to catch extras. */
+    private static List<JsonNode> awaitDocuments(StackSettings settings, String indices, int expected) throws Exception {
+        long deadline = System.currentTimeMillis() + 60_000;
+        List<JsonNode> hits = List.of();
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                hits = search(settings, indices);
+            } catch (IOException notYet) {
+                hits = List.of(); // the index does not exist yet, or is allocating its shard
+            }
+            if (hits.size() >= expected) {
+                Thread.sleep(2000);
+                return search(settings, indices);
+            }
+            Thread.sleep(500);
+        }
         return hits;
     }
 
