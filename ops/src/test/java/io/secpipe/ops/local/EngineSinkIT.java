@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
@@ -52,7 +51,7 @@ class EngineSinkIT {
         Path home = ROOT.resolve("ops/target/sinkit-" + engine.displayName());
         SearchEngine.deleteTree(home);
         Files.createDirectories(home);
-        int[] ports = freePorts(2);
+        int[] ports = FreePorts.take(2);
         StackSettings settings = new StackSettings(ROOT, home, engine, 0, 0, 0, ports[0], ports[1]);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         Supervisor supervisor = new Supervisor(settings.runDir(), settings.logDir());
@@ -253,21 +252,5 @@ class EngineSinkIT {
         return hits;
     }
 
-    private static int[] freePorts(int count) throws IOException {
-        int[] ports = new int[count];
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < count; i++) {
-                ServerSocket socket = new ServerSocket(0);
-                sockets.add(socket);
-                ports[i] = socket.getLocalPort();
-            }
-        } finally {
-            for (ServerSocket socket : sockets) {
-                socket.close();
-            }
-        }
-        return ports;
-    }
 
 }

@@ -9,7 +9,6 @@ import io.secpipe.formats.SecpipeHeaders;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +41,7 @@ class LocalStackIT {
         Path home = ROOT.resolve("ops/target/it-" + engine.displayName());
         SearchEngine.deleteTree(home);
         Files.createDirectories(home);
-        int[] ports = freePorts(5);
+        int[] ports = FreePorts.take(5);
         StackSettings settings = new StackSettings(ROOT, home, engine, ports[0], ports[1], ports[2], ports[3], ports[4]);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         LocalStack stack = new LocalStack(settings, out);
@@ -234,22 +233,5 @@ class LocalStackIT {
 
     private static String header(ConsumerRecord<String, String> record, String name) {
         return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
-    }
-
-    private static int[] freePorts(int count) throws IOException {
-        int[] ports = new int[count];
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < count; i++) {
-                ServerSocket socket = new ServerSocket(0);
-                sockets.add(socket);
-                ports[i] = socket.getLocalPort();
-            }
-        } finally {
-            for (ServerSocket socket : sockets) {
-                socket.close();
-            }
-        }
-        return ports;
     }
 }

@@ -1,12 +1,11 @@
 package io.secpipe.streams.cloudtrail;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.secpipe.streams.geo.GeoLookup;
-import java.io.IOException;
+import io.secpipe.streams.json.JsonObjects;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -33,19 +32,11 @@ public final class CloudTrailNormalizer {
 
     /** The envelopes one record holds: one, or one per element of an S3 file's {@code Records[]}. */
     public List<ObjectNode> envelopes(byte[] raw) throws MalformedCloudTrailException {
-        if (raw == null) {
-            throw new MalformedCloudTrailException("the record has no value");
-        }
         JsonNode tree;
         try {
-            tree = JSON.readTree(raw);
-        } catch (JsonProcessingException e) {
-            throw new MalformedCloudTrailException("not JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new MalformedCloudTrailException("not JSON: " + e.getMessage());
-        }
-        if (tree == null || !tree.isObject()) {
-            throw new MalformedCloudTrailException("not a JSON object");
+            tree = JsonObjects.parse(raw);
+        } catch (JsonObjects.NotAnObject e) {
+            throw new MalformedCloudTrailException(e.getMessage());
         }
         if (tree.path("Records").isArray()) {
             List<ObjectNode> out = new ArrayList<>();

@@ -1,12 +1,11 @@
 package io.secpipe.streams.ossec;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.secpipe.streams.geo.GeoLookup;
-import java.io.IOException;
+import io.secpipe.streams.json.JsonObjects;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -57,21 +56,11 @@ public final class AlertNormalizer {
     }
 
     public Alert normalize(byte[] raw) throws MalformedAlertException {
-        if (raw == null) {
-            throw new MalformedAlertException("the record has no value");
-        }
-        JsonNode alert;
         try {
-            alert = JSON.readTree(raw);
-        } catch (JsonProcessingException e) {
-            throw new MalformedAlertException("not JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new MalformedAlertException("not JSON: " + e.getMessage());
+            return normalize(JsonObjects.parse(raw));
+        } catch (JsonObjects.NotAnObject e) {
+            throw new MalformedAlertException(e.getMessage());
         }
-        if (alert == null || !alert.isObject()) {
-            throw new MalformedAlertException("not a JSON object");
-        }
-        return normalize((ObjectNode) alert);
     }
 
     public Alert normalize(ObjectNode alert) throws MalformedAlertException {
