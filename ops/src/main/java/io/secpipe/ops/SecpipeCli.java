@@ -85,7 +85,7 @@ public final class SecpipeCli {
         }
     }
 
-    @Command(name = "up", description = "Start the local stack: Kafka broker (KRaft), search engine, Connect worker, Streams app.")
+    @Command(mixinStandardHelpOptions = true, name = "up", description = "Start the local stack: Kafka broker (KRaft), search engine, Connect worker, Streams app.")
     static class Up extends Base {
         @CommandLine.Mixin StartOptions start;
 
@@ -96,7 +96,7 @@ public final class SecpipeCli {
         }
     }
 
-    @Command(name = "down", description = "Stop everything 'up' started, and only that.")
+    @Command(mixinStandardHelpOptions = true, name = "down", description = "Stop everything 'up' started, and only that.")
     static class Down extends Base {
         @Override
         int execute() throws Exception {
@@ -105,7 +105,7 @@ public final class SecpipeCli {
         }
     }
 
-    @Command(name = "status", description = "Each component, each connector and its tasks, and consumer lag.")
+    @Command(mixinStandardHelpOptions = true, name = "status", description = "Each component, each connector and its tasks, and consumer lag.")
     static class Status extends Base {
         @Override
         int execute() throws Exception {
@@ -114,7 +114,7 @@ public final class SecpipeCli {
         }
     }
 
-    @Command(name = "replay", description = "Send files through the running stack (source connector, Streams, sink) and wait until indexed.")
+    @Command(mixinStandardHelpOptions = true, name = "replay", description = "Send files through the running stack (source connector, Streams, sink) and wait until indexed.")
     static class ReplayCommand extends Base {
         @Option(names = "--type", required = true,
                 description = "What the files hold: vpcflow, ossec (alerts.json), cloudtrail, csv (ref.users), eni, security-groups, instances")
@@ -138,12 +138,12 @@ public final class SecpipeCli {
         }
     }
 
-    @Command(name = "templates", description = "Index templates of search/templates/.",
+    @Command(mixinStandardHelpOptions = true, name = "templates", description = "Index templates of search/templates/.",
             subcommands = {SecpipeCli.TemplatesInstallCommand.class})
     static class Templates {
     }
 
-    @Command(name = "install", description = "PUT every search/templates/*.json as _index_template/secpipe-<name>.")
+    @Command(mixinStandardHelpOptions = true, name = "install", description = "PUT every search/templates/*.json as _index_template/secpipe-<name>.")
     static class TemplatesInstallCommand extends Base {
         @Option(names = "--url", description = "The engine (default: the local stack's engine).")
         String url;
@@ -157,7 +157,7 @@ public final class SecpipeCli {
         }
     }
 
-    @Command(name = "demo", description = "Start the stack, replay the sample flow logs and print a summary.")
+    @Command(mixinStandardHelpOptions = true, name = "demo", description = "Start the stack, replay the sample flow logs and print a summary.")
     static class DemoCommand extends Base {
         @CommandLine.Mixin StartOptions start;
         @Option(names = "--exit", description = "Stop the stack afterwards.")
