@@ -1,6 +1,5 @@
 package io.secpipe.connect.source.cloudwatch;
 
-import io.secpipe.connect.source.config.PluginVersion;
 import io.secpipe.connect.source.aws.AwsClientSettings;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -185,10 +184,6 @@ public class CloudWatchLogsSourceConfig extends AbstractConfig {
 
     public AwsClientSettings aws() {
         return AwsClientSettings.from(this);
-    }
-
-    static String version() {
-        return PluginVersion.get();
     }
 
     private static void validateGroupNames(String name, Object value) {

@@ -1,5 +1,6 @@
 package io.secpipe.connect.source.cloudwatch;
 
+import io.secpipe.connect.source.config.PluginVersion;
 import io.secpipe.connect.source.config.TaskShares;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -140,6 +141,6 @@ public class CloudWatchLogsSourceConnector extends SourceConnector {
 
     @Override
     public String version() {
-        return CloudWatchLogsSourceConfig.version();
+        return PluginVersion.get();
     }
 }

@@ -1,5 +1,6 @@
 package io.secpipe.connect.source.cloudwatch;
 
+import io.secpipe.connect.source.config.PluginVersion;
 import io.secpipe.connect.source.metrics.SourceTaskMetrics;
 import io.secpipe.formats.SecpipeHeaders;
 import java.nio.charset.StandardCharsets;
@@ -271,6 +272,6 @@ public class CloudWatchLogsSourceTask extends SourceTask {
 
     @Override
     public String version() {
-        return CloudWatchLogsSourceConfig.version();
+        return PluginVersion.get();
     }
 }

@@ -1,6 +1,5 @@
 package io.secpipe.connect.source.ec2;
 
-import io.secpipe.connect.source.config.PluginVersion;
 import io.secpipe.connect.source.aws.AwsClientSettings;
 import io.secpipe.connect.source.errors.ErrorRecords;
 import io.secpipe.connect.source.ec2.Ec2Documents.Kind;
@@ -84,10 +83,6 @@ public class Ec2InventoryConfig extends AbstractConfig {
 
     public AwsClientSettings aws() {
         return AwsClientSettings.from(this);
-    }
-
-    static String version() {
-        return PluginVersion.get();
     }
 
     private static void validateRegions(String name, Object value) {

@@ -1,5 +1,6 @@
 package io.secpipe.connect.source.ec2;
 
+import io.secpipe.connect.source.config.PluginVersion;
 import io.secpipe.connect.source.config.ReadableFiles;
 import io.secpipe.connect.source.config.TaskShares;
 import java.nio.file.Files;
@@ -63,6 +64,6 @@ public class Ec2InventoryFileSourceConnector extends SourceConnector {
 
     @Override
     public String version() {
-        return Ec2InventoryConfig.version();
+        return PluginVersion.get();
     }
 }

@@ -1,5 +1,6 @@
 package io.secpipe.connect.source.ec2;
 
+import io.secpipe.connect.source.config.PluginVersion;
 import io.secpipe.connect.source.config.TaskShares;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -52,6 +53,6 @@ public class Ec2InventorySourceConnector extends SourceConnector {
 
     @Override
     public String version() {
-        return Ec2InventoryConfig.version();
+        return PluginVersion.get();
     }
 }
