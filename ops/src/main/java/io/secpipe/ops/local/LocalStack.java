@@ -96,10 +96,6 @@ public final class LocalStack {
         out.println(any ? "secpipe is down." : "secpipe was not running in " + settings.home() + ".");
     }
 
-    /** kill -9 of one component (crash tests). */
-    public void kill(String component) throws InterruptedException {
-        supervisor.kill(component);
-    }
 
     public void status() throws InterruptedException {
         out.println("secpipe local stack in " + settings.home() + " (" + settings.engine().displayName() + ")");

@@ -93,14 +93,6 @@ final class Supervisor {
         }
     }
 
-    /** kill -9 of the whole group, for tests of crash recovery. */
-    void kill(String component) throws InterruptedException {
-        Optional<ProcessHandle> process = running(component);
-        if (process.isPresent()) {
-            signal("-KILL", process.get().pid());
-            Thread.sleep(500);
-        }
-    }
 
     private static void signal(String signal, long group) throws InterruptedException {
         try {
