@@ -10,17 +10,17 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /** JSON over HTTP for the Connect REST API and the engine. */
-final class Http {
+public final class Http {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
     /** An answer: status and body parsed as JSON (null when the body is empty or not JSON). */
-    record Answer(int status, JsonNode body, String text) {
+    public record Answer(int status, JsonNode body, String text) {
         boolean ok() {
             return status >= 200 && status < 300;
         }
 
-        Answer orThrow(String what) throws IOException {
+        public Answer orThrow(String what) throws IOException {
             if (!ok()) {
                 throw new IOException(what + " answered " + status + ": " + text);
             }
@@ -31,7 +31,7 @@ final class Http {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final String baseUrl;
 
-    Http(String baseUrl) {
+    public Http(String baseUrl) {
         this.baseUrl = baseUrl;
     }
 
@@ -39,7 +39,7 @@ final class Http {
         return send("GET", path, null);
     }
 
-    Answer send(String method, String path, Object body) throws IOException, InterruptedException {
+    public Answer send(String method, String path, Object body) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(60));
         if (body == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());

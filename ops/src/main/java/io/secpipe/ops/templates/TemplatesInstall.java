@@ -1,14 +1,10 @@
 package io.secpipe.ops.templates;
 
+import io.secpipe.ops.local.Http;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -18,12 +14,11 @@ import java.util.stream.Stream;
  */
 public final class TemplatesInstall {
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final String url;
+    private final Http http;
     private final PrintStream out;
 
     public TemplatesInstall(String url, PrintStream out) {
-        this.url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        this.http = new Http(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
         this.out = out;
     }
 
@@ -35,15 +30,7 @@ public final class TemplatesInstall {
         }
         for (Path file : files) {
             String name = "secpipe-" + file.getFileName().toString().replaceFirst("\\.json$", "");
-            HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/_index_template/" + name))
-                    .timeout(Duration.ofSeconds(30))
-                    .header("Content-Type", "application/json")
-                    .PUT(HttpRequest.BodyPublishers.ofFile(file))
-                    .build();
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() >= 300) {
-                throw new IOException("PUT _index_template/" + name + " answered " + response.statusCode() + ": " + response.body());
-            }
+            http.send("PUT", "/_index_template/" + name, Files.readAllBytes(file)).orThrow("PUT _index_template/" + name);
             out.println("  installed " + name + " from " + file);
         }
         return files.size();
