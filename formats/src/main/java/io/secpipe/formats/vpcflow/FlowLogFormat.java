@@ -1,8 +1,11 @@
 package io.secpipe.formats.vpcflow;
 
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * VPC Flow Logs field names (versions 2 to 8) as AWS spells them in a log format string and in the
@@ -35,13 +38,37 @@ public final class FlowLogFormat {
             // v8
             "reject-reason");
 
+    /** Document field names of the known fields, computed once. */
+    private static final Map<String, String> DOCUMENT_FIELDS = KNOWN_FIELDS.stream()
+            .collect(Collectors.toUnmodifiableMap(Function.identity(), f -> f.replace('-', '_')));
+
     private FlowLogFormat() {
     }
 
     /** Splits a format string or a line on runs of spaces, as AWS writes both. */
     public static List<String> tokens(String line) {
-        String trimmed = line.strip();
-        return trimmed.isEmpty() ? List.of() : Arrays.asList(trimmed.split(" +"));
+        // by hand rather than strip().split(" +"), with the same result: this runs once per flow, and a regex
+        // split compiles its pattern on every call
+        int from = 0;
+        int to = line.length();
+        while (from < to && Character.isWhitespace(line.charAt(from))) {
+            from++;
+        }
+        while (to > from && Character.isWhitespace(line.charAt(to - 1))) {
+            to--;
+        }
+        List<String> tokens = new ArrayList<>(16);
+        int i = from;
+        while (i < to) {
+            int space = line.indexOf(' ', i);
+            int tokenEnd = space < 0 || space > to ? to : space;
+            tokens.add(line.substring(i, tokenEnd));
+            i = tokenEnd;
+            while (i < to && line.charAt(i) == ' ') {
+                i++;
+            }
+        }
+        return tokens;
     }
 
     /**
@@ -55,6 +82,7 @@ public final class FlowLogFormat {
 
     /** The snake_case document field name for an AWS field name: {@code log-status} becomes {@code log_status}. */
     public static String documentField(String awsField) {
-        return awsField.replace('-', '_');
+        String known = DOCUMENT_FIELDS.get(awsField);
+        return known != null ? known : awsField.replace('-', '_');
     }
 }

@@ -23,6 +23,10 @@ class FlowLogFormatTest {
     @Test
     void tokensSplitOnRunsOfSpaces() {
         assertThat(FlowLogFormat.tokens("  a  b c ")).containsExactly("a", "b", "c");
+        // only spaces separate; other whitespace counts only at the ends (as strip().split(" +") did)
+        assertThat(FlowLogFormat.tokens("\ta\tb  c\r\n")).containsExactly("a\tb", "c");
+        assertThat(FlowLogFormat.tokens(" \t ")).isEmpty();
+        assertThat(FlowLogFormat.tokens("x")).containsExactly("x");
     }
 
     @Test
