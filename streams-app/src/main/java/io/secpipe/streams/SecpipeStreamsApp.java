@@ -7,6 +7,7 @@ import io.secpipe.streams.geo.MaxMindGeoLookup;
 import io.secpipe.streams.ossec.OssecTopology;
 import io.secpipe.streams.vpcflow.FlowLogTopology;
 import io.secpipe.streams.vpcflow.VpcFlowAnalytics;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -67,9 +68,12 @@ public final class SecpipeStreamsApp implements Callable<Integer> {
     }
 
     static Topology topology(Properties props) {
+        return topology(props, MaxMindGeoLookup.fromSettings(props));
+    }
+
+    /** Every topology; {@code geo} is one set of GeoIP readers for all that place addresses. */
+    static Topology topology(Properties props, GeoLookup geo) {
         StreamsBuilder builder = new StreamsBuilder();
-        // one set of GeoIP readers for every topology that places addresses
-        GeoLookup geo = MaxMindGeoLookup.fromSettings(props);
         FlowLogTopology.addTo(builder, FlowLogTopology.Config.from(props, geo));
         VpcFlowAnalytics.addTo(builder, props);
         OssecTopology.addTo(builder, OssecTopology.Config.from(props), geo);
@@ -81,7 +85,18 @@ public final class SecpipeStreamsApp implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Properties props = settings(configFile, System.getenv());
-        Topology topology = topology(props);
+        GeoLookup geo = MaxMindGeoLookup.fromSettings(props);
+        try {
+            return run(props, topology(props, geo));
+        } finally {
+            // after the streams closed: no thread looks up an address any more
+            if (geo instanceof Closeable readers) {
+                readers.close();
+            }
+        }
+    }
+
+    private int run(Properties props, Topology topology) throws InterruptedException {
         log.info("Topology:\n{}", topology.describe());
         CountDownLatch stopped = new CountDownLatch(1);
         int[] exitCode = {0};
