@@ -26,6 +26,19 @@ final class StreamsProcess {
         return settings.runDir().resolve("streams.state");
     }
 
+    /**
+     * The user's own settings for the app, appended last so they win: {@code <home>/streams-overrides.properties}
+     * (for example a shorter {@code sgusage.report.interval} to see the unused-rule report sooner).
+     */
+    Path overridesFile() {
+        return settings.home().resolve("streams-overrides.properties");
+    }
+
+    private String overrides() throws IOException {
+        Path file = overridesFile();
+        return Files.exists(file) ? "# from " + file + "\n" + Files.readString(file) + "\n" : "";
+    }
+
     void start() throws IOException, InterruptedException, StackException {
         Path config = settings.confDir().resolve("streams.properties");
         List<Path> geo = GeoDatabases.ensure(settings);
@@ -37,7 +50,7 @@ final class StreamsProcess {
                 "state.dir=" + settings.home().resolve("streams/state"),
                 "replication.factor=1",
                 "commit.interval.ms=200",
-                ""));
+                "") + overrides());
         Files.deleteIfExists(stateFile());
         String classpath = settings.root().resolve("streams-app/target/app").resolve("*").toString();
         supervisor.start(NAME, Components.javaWithClasspath(settings, "512m", classpath, "io.secpipe.streams.SecpipeStreamsApp",

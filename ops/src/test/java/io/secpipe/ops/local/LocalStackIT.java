@@ -46,6 +46,10 @@ class LocalStackIT {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         LocalStack stack = new LocalStack(settings, out);
         List<Path> files = fixtures(home);
+        // the unused-rule report runs hourly by default: every 2 s here, judging over ten years, so that the
+        // 2024 fixtures count as recent
+        Files.writeString(home.resolve("streams-overrides.properties"),
+                "sgusage.report.interval=PT2S\nsgusage.report.lookback=P3650D\n");
         try {
             assertThat(stack.up()).isTrue();
             assertThat(stack.up()).as("a second up changes nothing").isFalse();
@@ -56,6 +60,9 @@ class LocalStackIT {
             Replay.Result enis = new Replay(settings, out).run(Replay.Type.ENI,
                     List.of(ROOT.resolve("ops/src/test/resources/e2e/network-interfaces.json")), Duration.ofMinutes(2));
             assertThat(enis.indexed()).isEqualTo(2);
+            Replay.Result groups = new Replay(settings, out).run(Replay.Type.SECURITY_GROUPS,
+                    List.of(ROOT.resolve("ops/src/test/resources/e2e/security-groups.json")), Duration.ofMinutes(2));
+            assertThat(groups.indexed()).isEqualTo(3);
             Thread.sleep(3000); // the Streams app's global ref.eni table reads on its own thread: let it catch up
 
             Replay.Result first = new Replay(settings, out).run(Replay.Type.VPCFLOW, files, Duration.ofMinutes(3));
@@ -91,16 +98,46 @@ class LocalStackIT {
                     "expected 14 fields (version account-id interface-id srcaddr dstaddr srcport dstport protocol packets "
                             + "bytes start end action log-status), found 8");
 
+            // per-minute totals: windows close once event time has moved past them (plus grace), so a later
+            // batch, spread over both partitions of the windowing stage, closes every window of the fixtures
+            Replay.Result later = new Replay(settings, out).run(Replay.Type.VPCFLOW, List.of(laterFlows(home)), Duration.ofMinutes(2));
+            assertThat(later.perIndex()).containsExactly(entry("cwl-vpcflow-2024.03.10", (long) LATER_PORTS.length));
+            List<JsonNode> minutes = awaitDocuments(settings, "cwl-vpcflow-minute-*", 5).stream().map(LocalStackIT::sourceWithoutIngested).toList();
+            assertThat(minutes).extracting(m -> m.path("@timestamp").asText()).containsExactly("2024-03-01T00:00:00Z",
+                    "2024-03-01T12:00:00Z", "2024-03-02T00:00:00Z", "2024-03-03T00:00:00Z", "2024-03-03T00:01:00Z");
+            long[] raw = rawTotals(files);
+            assertThat(new long[] {
+                    minutes.stream().mapToLong(m -> m.path("flows").asLong()).sum(),
+                    minutes.stream().mapToLong(m -> m.path("bytes").asLong()).sum(),
+                    minutes.stream().mapToLong(m -> m.path("packets").asLong()).sum()})
+                    .as("flows, bytes and packets over the minute documents = over the raw lines").containsExactly(raw);
+            assertThat(raw).containsExactly(5, 7473, 25);
+            assertThat(minutes.get(2).toString()).isEqualTo("{\"@timestamp\":\"2024-03-02T00:00:00Z\",\"window_end\":\"2024-03-02T00:01:00Z\","
+                    + "\"interface_id\":\"eni-0fedcba9876543210\",\"action\":\"ACCEPT\",\"direction\":\"inbound\",\"dstport\":50000,"
+                    + "\"protocol\":6,\"protocol_name\":\"tcp\",\"flows\":1,\"bytes\":900,\"packets\":7}");
+
             Replay.Result second = new Replay(settings, out).run(Replay.Type.VPCFLOW, files, Duration.ofMinutes(3));
             assertThat(second.perIndex()).isEqualTo(first.perIndex());
             assertThat(second.deadLettered()).isEqualTo(1);
-            List<JsonNode> afterReplay = search(settings);
+            List<JsonNode> afterReplay = search(settings, FIXTURE_DAYS);
             assertThat(afterReplay).hasSize(6);
             assertThat(afterReplay).extracting(h -> h.path("_version").asInt()).containsOnly(2);
             assertThat(afterReplay.stream().map(LocalStackIT::sourceWithoutIngested).toList()).containsExactlyElementsOf(documents);
             // the dead-letter topic is a log of rejections: the replay's rejection is a second record for the same line
             assertThat(deadLetters(settings, 2)).extracting(r -> header(r, SecpipeHeaders.SOURCE))
                     .containsExactly("file:" + files.get(0) + "#5", "file:" + files.get(0) + "#5");
+
+            // the replay's records are late for windows that closed: counted, not added
+            assertThat(awaitDocuments(settings, "cwl-vpcflow-minute-*", 5).stream().map(LocalStackIT::sourceWithoutIngested).toList())
+                    .containsExactlyElementsOf(minutes);
+
+            // security-group rule usage: the IPv6 flow to port 50000 used one rule of sg-…b; the rest saw nothing
+            assertThat(awaitReport(settings, "sg-0e2e000000000000b", 1)).isEqualTo(
+                    "[\"sg-0e2e000000000000b/tcp/22-22/10.0.0.0/8\"] no_traffic=false");
+            assertThat(awaitReport(settings, "sg-0e2e000000000000c", 1)).isEqualTo(
+                    "[\"sg-0e2e000000000000c/tcp/3389-3389/203.0.113.0/24\"] no_traffic=false");
+            assertThat(awaitReport(settings, "sg-0e2e000000000000a", 1)).as("attached, but no accepted inbound flow: a candidate for removal")
+                    .isEqualTo("[\"sg-0e2e000000000000a/tcp/443-443/0.0.0.0/0\"] no_traffic=true");
 
             // HIDS: an OSSEC 2.x alert and a Wazuh 4.x alert become documents of one shape; a cut-off line is a dead letter
             Replay.Result alerts = new Replay(settings, out).run(Replay.Type.OSSEC,
@@ -140,6 +177,81 @@ class LocalStackIT {
             }
         }
         assertThat(stack.anyRunning()).isFalse();
+    }
+
+    /** The days of the flow fixtures (not of the later batch that closes their minute windows). */
+    private static final String FIXTURE_DAYS = "cwl-vpcflow-2024.03.0*";
+    private static final int[] LATER_PORTS = {1000, 1001, 1002, 1003, 1004, 1005, 1006, 1007};
+
+    /** Outbound flows a week later, with destination ports that land in both partitions of the windowing stage. */
+    private static Path laterFlows(Path home) throws IOException {
+        StringBuilder lines = new StringBuilder();
+        java.util.Set<Integer> partitions = new java.util.HashSet<>();
+        for (int port : LATER_PORTS) {
+            lines.append("2 111122223333 eni-0123456789abcdef0 10.0.0.5 10.0.1.7 40000 ").append(port)
+                    .append(" 6 1 60 1710028800 1710028860 ACCEPT OK\n");
+            String key = "eni-0123456789abcdef0|ACCEPT|outbound|" + port + "|6";
+            partitions.add(org.apache.kafka.common.utils.Utils.toPositive(
+                    org.apache.kafka.common.utils.Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % 2);
+        }
+        assertThat(partitions).as("the later batch reaches both partitions of vpcflow.minute's stage").containsExactlyInAnyOrder(0, 1);
+        Path file = home.resolve("flows-later.log");
+        Files.writeString(file, lines);
+        return file;
+    }
+
+    /** {flows, bytes, packets} over the fixtures' flow lines, counted from the raw text by field name. */
+    private static long[] rawTotals(List<Path> files) throws IOException {
+        long[] totals = new long[3];
+        for (Path file : files) {
+            List<String> lines = new ArrayList<>();
+            try (java.io.InputStream in = file.toString().endsWith(".gz")
+                    ? new java.util.zip.GZIPInputStream(Files.newInputStream(file)) : Files.newInputStream(file)) {
+                lines.addAll(List.of(new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")));
+            }
+            List<String> fields = io.secpipe.formats.vpcflow.FlowLogFormat.isHeader(lines.get(0))
+                    ? io.secpipe.formats.vpcflow.FlowLogFormat.tokens(lines.remove(0)) : io.secpipe.formats.vpcflow.FlowLogFormat.DEFAULT_V2;
+            for (String line : lines) {
+                List<String> values = io.secpipe.formats.vpcflow.FlowLogFormat.tokens(line);
+                if (values.size() != fields.size() || values.get(fields.indexOf("bytes")).equals("-")) {
+                    continue; // blank, malformed or NODATA: no flow
+                }
+                totals[0]++;
+                totals[1] += Long.parseLong(values.get(fields.indexOf("bytes")));
+                totals[2] += Long.parseLong(values.get(fields.indexOf("packets")));
+            }
+        }
+        return totals;
+    }
+
+    /**
+     * The newest unused-rule report of a group once it lists {@code unusedRules} rules (60 s at most), as
+     * "[rule ids] no_traffic=…": reports come every interval, and the first ones may predate the flows.
+     */
+    private static String awaitReport(StackSettings settings, String groupId, int unusedRules) throws Exception {
+        long deadline = System.currentTimeMillis() + 60_000;
+        String last = "no report";
+        while (System.currentTimeMillis() < deadline) {
+            ObjectNode body = Http.JSON.createObjectNode();
+            body.put("size", 1);
+            body.putArray("sort").addObject().put("@timestamp", "desc");
+            com.fasterxml.jackson.databind.node.ArrayNode filter = body.putObject("query").putObject("bool").putArray("filter");
+            filter.addObject().putObject("term").put("group_id", groupId);
+            filter.addObject().putObject("term").put("type", "usage_report");
+            Http.Answer answer = new Http(settings.engineUrl()).send("POST", "/sg-rule-usage-*/_search", body);
+            JsonNode hits = answer.status() == 200 ? answer.body().path("hits").path("hits") : Http.JSON.createArrayNode();
+            if (hits.size() == 1) {
+                JsonNode report = hits.get(0).path("_source");
+                List<String> ids = new ArrayList<>();
+                report.path("unused_rules").forEach(r -> ids.add(r.path("rule_id").asText()));
+                last = Http.JSON.writeValueAsString(ids) + " no_traffic=" + report.path("no_traffic").asBoolean();
+                if (ids.size() == unusedRules) {
+                    return last;
+                }
+            }
+            Thread.sleep(1000);
+        }
+        return last;
     }
 
     /** A plain v2 file without header, and a gzip file whose header names a custom field order. */
