@@ -18,13 +18,11 @@ import picocli.CommandLine.Spec;
         subcommands = {DashboardsCommand.Install.class})
 public final class DashboardsCommand {
 
-    static final String USERNAME_ENV = "SECPIPE_DASHBOARDS_USERNAME";
-    static final String PASSWORD_ENV = "SECPIPE_DASHBOARDS_PASSWORD";
-
     @Command(name = "install", mixinStandardHelpOptions = true,
             description = {"Import the index patterns, visualizations, saved searches and dashboards through the "
                     + "saved-objects API, overwriting earlier copies (running it again changes nothing).",
-                    "Basic auth, if needed, from the environment: " + USERNAME_ENV + " and " + PASSWORD_ENV + "."})
+                    "Basic auth, if needed, from the environment: " + SavedObjectsImport.Credentials.USERNAME_ENV + " and "
+                            + SavedObjectsImport.Credentials.PASSWORD_ENV + "."})
     public static final class Install implements Callable<Integer> {
 
         @Option(names = "--url", required = true,
@@ -54,8 +52,9 @@ public final class DashboardsCommand {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             try {
+                Optional<SavedObjectsImport.Credentials> credentials = SavedObjectsImport.Credentials.fromEnvironment(env);
                 SavedObjectsFile objects = SavedObjectsFile.read(file != null ? file : defaultFile());
-                SavedObjectsImport.Outcome outcome = new SavedObjectsImport(url, target, credentials()).post(objects);
+                SavedObjectsImport.Outcome outcome = new SavedObjectsImport(url, target, credentials).post(objects);
                 if (!outcome.success()) {
                     err.println("secpipe: the import into " + url + " failed (" + outcome.successCount() + " of "
                             + objects.objects().size() + " objects imported):");
@@ -66,21 +65,10 @@ public final class DashboardsCommand {
                 String base = url.replaceAll("/+$", "");
                 objects.ofType("dashboard").forEach(d -> out.println("  " + d.title() + ": " + base + "/app/dashboards#/view/" + d.id()));
                 return 0;
-            } catch (IOException | IllegalStateException e) {
+            } catch (IOException | IllegalArgumentException e) {
                 err.println("secpipe: " + e.getMessage());
                 return 1;
             }
-        }
-
-        private Optional<SavedObjectsImport.Credentials> credentials() {
-            String username = env.apply(USERNAME_ENV);
-            String password = env.apply(PASSWORD_ENV);
-            boolean hasUser = username != null && !username.isEmpty();
-            boolean hasPassword = password != null && !password.isEmpty();
-            if (hasUser != hasPassword) {
-                throw new IllegalStateException("set both " + USERNAME_ENV + " and " + PASSWORD_ENV + ", or neither");
-            }
-            return hasUser ? Optional.of(new SavedObjectsImport.Credentials(username, password)) : Optional.empty();
         }
 
         private static Path defaultFile() {

@@ -17,6 +17,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * {@code POST /api/saved_objects/_import?overwrite=true} of Kibana or OpenSearch Dashboards: the NDJSON as the
@@ -27,11 +28,25 @@ import java.util.UUID;
  */
 public final class SavedObjectsImport {
 
-    static final String PATH = "/api/saved_objects/_import?overwrite=true";
+    private static final String PATH = "/api/saved_objects/_import?overwrite=true";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Basic-auth credentials; never printed. */
     public record Credentials(String username, String password) {
+        public static final String USERNAME_ENV = "SECPIPE_DASHBOARDS_USERNAME";
+        public static final String PASSWORD_ENV = "SECPIPE_DASHBOARDS_PASSWORD";
+
+        /** From the environment only, so a password never shows in a command line or a shell history. */
+        public static Optional<Credentials> fromEnvironment(Function<String, String> env) {
+            String username = env.apply(USERNAME_ENV);
+            String password = env.apply(PASSWORD_ENV);
+            boolean hasUser = username != null && !username.isEmpty();
+            if (hasUser != (password != null && !password.isEmpty())) {
+                throw new IllegalArgumentException("set both " + USERNAME_ENV + " and " + PASSWORD_ENV + ", or neither");
+            }
+            return hasUser ? Optional.of(new Credentials(username, password)) : Optional.empty();
+        }
+
         String header() {
             return "Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
         }
@@ -55,6 +70,9 @@ public final class SavedObjectsImport {
     private final Optional<Credentials> credentials;
 
     public SavedObjectsImport(String url, Flavor flavor, Optional<Credentials> credentials) {
+        if (!url.startsWith("http://") && !url.startsWith("https://")) {
+            throw new IllegalArgumentException("the URL must start with http:// or https://: " + url);
+        }
         this.baseUrl = url.replaceAll("/+$", "");
         this.flavor = flavor;
         this.credentials = credentials;
@@ -96,7 +114,7 @@ public final class SavedObjectsImport {
         if (status < 200 || status >= 300) {
             String message = body != null && body.path("message").isTextual() ? body.get("message").asText() : abbreviate(text);
             String hint = switch (status) {
-                case 401, 403 -> " (credentials come from SECPIPE_DASHBOARDS_USERNAME and SECPIPE_DASHBOARDS_PASSWORD)";
+                case 401, 403 -> " (credentials come from " + Credentials.USERNAME_ENV + " and " + Credentials.PASSWORD_ENV + ")";
                 case 404 -> " (is " + baseUrl + " " + flavor.id() + ", with its base path?)";
                 default -> "";
             };

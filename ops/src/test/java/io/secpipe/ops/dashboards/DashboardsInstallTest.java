@@ -226,6 +226,15 @@ class DashboardsInstallTest {
     }
 
     @Test
+    void aUrlWithoutSchemeIsRefusedBeforeSending() {
+        int exit = secpipe("dashboards", "install", "--url", "localhost:5601", "--file", NDJSON.toString());
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("secpipe: the URL must start with http:// or https://: localhost:5601"
+                + System.lineSeparator());
+    }
+
+    @Test
     void anUnknownFlavorIsAUsageError() {
         int exit = secpipe("dashboards", "install", "--url", url(), "--flavor", "grafana", "--file", NDJSON.toString());
 
