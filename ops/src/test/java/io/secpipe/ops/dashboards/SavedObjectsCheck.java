@@ -67,6 +67,8 @@ final class SavedObjectsCheck {
     }
 
     List<String> problems(List<JsonNode> objects) {
+        problems.clear();
+        byKey.clear();
         Set<String> ids = new HashSet<>();
         for (JsonNode o : objects) {
             if (!ids.add(o.path("id").asText())) {
