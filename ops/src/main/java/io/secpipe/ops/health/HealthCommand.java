@@ -37,13 +37,16 @@ public final class HealthCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        String target;
+        String target = url;
         List<Finding> findings;
         try {
-            target = url != null ? url : localEngine();
+            if (target == null) {
+                target = localEngine();
+            }
             findings = new EngineHealth(target).check();
         } catch (IOException e) {
-            System.err.println("secpipe health: " + e.getMessage());
+            // a refused connection has no message, only its class
+            System.err.println("secpipe health: " + (target == null ? "" : target + ": ") + (e.getMessage() != null ? e.getMessage() : e));
             return 2;
         }
         print(target, findings);

@@ -1,21 +1,23 @@
 package io.secpipe.ops.health;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.Locale;
 
 /**
  * One disk watermark as the engine reads it: a used share ("85%", "0.85") or a free-space floor ("500mb").
  * Elasticsearch 8 caps a share's free-space requirement with {@code max_headroom} (OpenSearch has none: null).
  */
-record Watermark(String name, String setting, Double usedRatio, Long freeBytes, Long maxHeadroom) {
+record Watermark(String name, String setting, BigDecimal usedRatio, Long freeBytes, Long maxHeadroom) {
 
     static Watermark parse(String name, String setting, String headroom) {
         String value = setting.trim();
         Long cap = headroom == null || headroom.trim().equals("-1") ? null : bytes(headroom);
         if (value.endsWith("%")) {
-            return new Watermark(name, setting, Double.parseDouble(value.substring(0, value.length() - 1)) / 100, null, cap);
+            return new Watermark(name, setting, new BigDecimal(value.substring(0, value.length() - 1)).movePointLeft(2), null, cap);
         }
         try {
-            return new Watermark(name, setting, Double.parseDouble(value), null, cap);
+            return new Watermark(name, setting, new BigDecimal(value), null, cap);
         } catch (NumberFormatException notARatio) {
             return new Watermark(name, setting, null, bytes(value), null);
         }
@@ -26,7 +28,9 @@ record Watermark(String name, String setting, Double usedRatio, Long freeBytes, 
         if (freeBytes != null) {
             return freeBytes;
         }
-        long byRatio = (long) Math.ceil(totalBytes * (1 - usedRatio));
+        // exact decimal arithmetic: 1 - 0.85 in doubles is 0.15000000000000002, a byte too many
+        long byRatio = BigDecimal.valueOf(totalBytes).multiply(BigDecimal.ONE.subtract(usedRatio)).setScale(0, RoundingMode.CEILING)
+                .longValueExact();
         return maxHeadroom == null ? byRatio : Math.min(byRatio, maxHeadroom);
     }
 
