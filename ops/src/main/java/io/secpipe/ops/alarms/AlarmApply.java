@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatch.model.Dimension;
 import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
 import software.amazon.awssdk.services.cloudwatch.model.PutMetricAlarmRequest;
@@ -35,10 +34,6 @@ public final class AlarmApply {
             }
         }
         return changes;
-    }
-
-    public static void run(CloudWatchClient client, List<Change> changes) {
-        changes.forEach(c -> client.putMetricAlarm(c.request()));
     }
 
     static String alarmName(Domain domain, String metric) {

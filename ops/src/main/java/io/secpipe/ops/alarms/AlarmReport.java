@@ -60,24 +60,25 @@ final class AlarmReport {
         out.println(root.toPrettyString());
     }
 
-    static void changes(PrintStream out, List<AlarmApply.Change> changes, boolean dryRun, boolean json) {
-        if (json) {
-            ObjectNode root = JSON.createObjectNode().put("dryRun", dryRun);
-            ArrayNode list = root.putArray("changes");
-            for (AlarmApply.Change c : changes) {
-                list.addObject().put("action", c.action()).put("domain", c.domain().name()).put("metric", c.verdict().expected().metric())
-                        .put("alarmName", c.request().alarmName()).set("expected", expected(c.verdict().expected()));
-            }
-            out.println(root.toPrettyString());
-            return;
-        }
-        String prefix = dryRun ? "would " : "";
+    static void changesJson(PrintStream out, List<AlarmApply.Change> changes, boolean dryRun) {
+        ObjectNode root = JSON.createObjectNode().put("dryRun", dryRun);
+        ArrayNode list = root.putArray("changes");
         for (AlarmApply.Change c : changes) {
-            String why = c.verdict().status() == Verdict.Status.MISSING ? "missing"
-                    : String.join("; ", c.verdict().differences().stream().map(Object::toString).toList());
-            out.printf("%s%s %s: %s (%s)%n", prefix, c.action(), c.request().alarmName(), c.verdict().expected().describe(), why);
+            list.addObject().put("action", c.action()).put("domain", c.domain().name()).put("metric", c.verdict().expected().metric())
+                    .put("alarmName", c.request().alarmName()).set("expected", expected(c.verdict().expected()));
         }
-        out.println(changes.isEmpty() ? "nothing to change" : (dryRun ? "would put " : "put ") + changes.size() + " alarm(s)");
+        out.println(root.toPrettyString());
+    }
+
+    /** "create secpipe-logs-ClusterStatus.red: Maximum >= 1 for 1 x 60 s (missing)", "would " first in a dry run. */
+    static void change(PrintStream out, AlarmApply.Change c, boolean dryRun) {
+        String why = c.verdict().status() == Verdict.Status.MISSING ? "missing"
+                : String.join("; ", c.verdict().differences().stream().map(Object::toString).toList());
+        out.printf("%s%s %s: %s (%s)%n", dryRun ? "would " : "", c.action(), c.request().alarmName(), c.verdict().expected().describe(), why);
+    }
+
+    static void changesDone(PrintStream out, int count, boolean dryRun) {
+        out.println(count == 0 ? "nothing to change" : (dryRun ? "would put " : "put ") + count + " alarm(s)");
     }
 
     private static ObjectNode expected(ExpectedAlarm e) {

@@ -114,10 +114,20 @@ public final class AlarmsCommand {
         @Override
         int run(AwsClients aws, AlarmProfile profile) {
             List<AlarmApply.Change> changes = AlarmApply.plan(check(aws, profile), profile, options.snsTopic);
-            if (!dryRun) {
-                AlarmApply.run(aws.cloudWatch(), changes);
+            for (AlarmApply.Change change : changes) {
+                if (!dryRun) {
+                    aws.cloudWatch().putMetricAlarm(change.request());
+                }
+                // line by line, so that a failure part-way still shows what was put
+                if (!options.json) {
+                    AlarmReport.change(out, change, dryRun);
+                }
             }
-            AlarmReport.changes(out, changes, dryRun, options.json);
+            if (options.json) {
+                AlarmReport.changesJson(out, changes, dryRun);
+            } else {
+                AlarmReport.changesDone(out, changes.size(), dryRun);
+            }
             return 0;
         }
     }

@@ -117,4 +117,25 @@ class AlarmApplyTest {
                 .findFirst().orElseThrow();
         assertThat(big.get("Threshold").asDouble()).isEqualTo(104857.0);
     }
+
+    @Test
+    void anAlarmTheServiceRefusesEndsApplyWithExitTwoAndItsMessage() {
+        aws.limitPutsTo(2);
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(errors, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(apply("--prefix", "logs-prod")).isEqualTo(AlarmsCommand.FAILED);
+        } finally {
+            System.setErr(stderr);
+        }
+
+        assertThat(errors.toString(StandardCharsets.UTF_8)).startsWith("secpipe alarms: The maximum alarm count has been reached.");
+        assertThat(output()).isEqualTo("""
+                create secpipe-logs-prod-ClusterStatus.yellow: Maximum >= 1 for 5 x 60 s (missing)
+                update prod-free: Minimum <= 25600 for 1 x 60 s (evaluation periods 5 (want 1); datapoints to alarm 5 (want 1); threshold 61440 (want 25600))
+                """);
+        assertThat(aws.alarm("secpipe-logs-prod-ClusterStatus.yellow")).isNotNull();
+        assertThat(aws.alarm("secpipe-logs-prod-ClusterIndexWritesBlocked")).isNull();
+    }
 }

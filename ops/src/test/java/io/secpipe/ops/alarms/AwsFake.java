@@ -58,6 +58,7 @@ final class AwsFake implements AutoCloseable {
     private final Map<String, JsonNode> domains = new TreeMap<>();
     private final int pageSize;
     private final WireMockServer server;
+    private volatile int putsBeforeLimit = Integer.MAX_VALUE;
 
     /** @param pageSize alarms per DescribeAlarms page, small so that the paginator has to follow NextToken */
     AwsFake(int pageSize) {
@@ -102,6 +103,11 @@ final class AwsFake implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** After this many alarms PutMetricAlarm answers LimitExceededFault, as CloudWatch does at the account's alarm quota. */
+    void limitPutsTo(int puts) {
+        putsBeforeLimit = puts;
     }
 
     synchronized ObjectNode alarm(String name) {
@@ -227,7 +233,8 @@ final class AwsFake implements AutoCloseable {
                     JsonNode body = CBOR.readTree(request.getBody());
                     return switch (path.substring(CW_PATH.length())) {
                         case "DescribeAlarms" -> cbor(stub, describeAlarms(body));
-                        case "PutMetricAlarm" -> cbor(stub, putMetricAlarm(body));
+                        case "PutMetricAlarm" -> putsBeforeLimit-- > 0 ? cbor(stub, putMetricAlarm(body))
+                                : cborError(stub, "LimitExceededFault", "The maximum alarm count has been reached.");
                         default -> cborError(stub, "UnknownOperationException", path);
                     };
                 }
