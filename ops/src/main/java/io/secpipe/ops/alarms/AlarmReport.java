@@ -1,7 +1,6 @@
 package io.secpipe.ops.alarms;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
@@ -11,7 +10,7 @@ import java.util.Locale;
 /** Prints a check or an apply, for people (default) or as JSON. */
 final class AlarmReport {
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private AlarmReport() {
     }
@@ -45,7 +44,8 @@ final class AlarmReport {
         ArrayNode domains = root.putArray("domains");
         for (AlarmCheck.DomainReport r : reports) {
             ObjectNode d = domains.addObject().put("domain", r.domain().name()).put("accountId", r.domain().accountId());
-            r.warnings().forEach(d.putArray("warnings")::add);
+            ArrayNode warnings = d.putArray("warnings");
+            r.warnings().forEach(warnings::add);
             ArrayNode alarms = d.putArray("alarms");
             for (Verdict v : r.verdicts()) {
                 ObjectNode a = alarms.addObject().put("metric", v.expected().metric()).put("status", status(v));
