@@ -20,7 +20,8 @@ import picocli.CommandLine.Parameters;
         description = "AWS security telemetry on Kafka: the embedded local stack and its tools.",
         subcommands = {SecpipeCli.Up.class, SecpipeCli.Down.class, SecpipeCli.Status.class, SecpipeCli.ReplayCommand.class,
                 SecpipeCli.DemoCommand.class, SecpipeCli.Templates.class,
-                io.secpipe.ops.dashboards.DashboardsCommand.class})
+                io.secpipe.ops.dashboards.DashboardsCommand.class, io.secpipe.ops.alarms.AlarmsCommand.class,
+                io.secpipe.ops.health.HealthCommand.class})
 public final class SecpipeCli {
 
     public static void main(String[] args) {
