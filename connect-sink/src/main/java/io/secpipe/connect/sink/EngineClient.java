@@ -28,6 +28,8 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.slf4j.Logger;
@@ -134,15 +136,20 @@ final class EngineClient {
                 kmf.init(load(keystore, config.getString(SecuritySettings.KEYSTORE_TYPE), storePassword),
                         keyPassword == null ? storePassword : keyPassword.toCharArray());
             }
-            TrustManagerFactory tmf = null;
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             String truststore = config.getString(SecuritySettings.TRUSTSTORE_LOCATION);
             if (truststore != null && !truststore.isBlank()) {
-                tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
                 tmf.init(load(truststore, config.getString(SecuritySettings.TRUSTSTORE_TYPE),
                         chars(config.secret(SecuritySettings.TRUSTSTORE_PASSWORD))));
+            } else {
+                tmf.init((KeyStore) null); // the JVM's default CAs
+            }
+            TrustManager[] trust = tmf.getTrustManagers();
+            if (config.getString(SecuritySettings.ENDPOINT_IDENTIFICATION).isEmpty()) {
+                trust = new TrustManager[] {new TrustWithoutHostnameCheck((X509TrustManager) trust[0])};
             }
             SSLContext context = SSLContext.getInstance(config.getString(SecuritySettings.SSL_PROTOCOL));
-            context.init(kmf == null ? null : kmf.getKeyManagers(), tmf == null ? null : tmf.getTrustManagers(), null);
+            context.init(kmf == null ? null : kmf.getKeyManagers(), trust, null);
             return context;
         } catch (GeneralSecurityException | IOException e) {
             // the message names the store, never its password

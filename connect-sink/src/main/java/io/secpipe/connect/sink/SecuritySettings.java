@@ -16,7 +16,6 @@ final class SecuritySettings {
     static final String CONNECTION_PASSWORD = "connection.password";
     static final String API_KEY = "connection.api.key";
     static final String SECURITY_PROTOCOL = "elastic.security.protocol";
-    static final String SSL_PREFIX = "elastic.https.";
     static final String KEYSTORE_LOCATION = "elastic.https.ssl.keystore.location";
     static final String KEYSTORE_PASSWORD = "elastic.https.ssl.keystore.password";
     static final String KEYSTORE_TYPE = "elastic.https.ssl.keystore.type";
@@ -25,6 +24,7 @@ final class SecuritySettings {
     static final String TRUSTSTORE_PASSWORD = "elastic.https.ssl.truststore.password";
     static final String TRUSTSTORE_TYPE = "elastic.https.ssl.truststore.type";
     static final String SSL_PROTOCOL = "elastic.https.ssl.protocol";
+    static final String ENDPOINT_IDENTIFICATION = "elastic.https.ssl.endpoint.identification.algorithm";
     static final String AWS_SERVICE = "aws.sigv4.service";
     static final String AWS_REGION = "aws.region";
 
@@ -68,6 +68,10 @@ final class SecuritySettings {
                         "Type of the trust store (JKS, PKCS12).", GROUP, ++order, Width.SHORT, "Trust store type")
                 .define(SSL_PROTOCOL, Type.STRING, "TLSv1.3", Importance.LOW,
                         "TLS protocol of the SSLContext.", GROUP, ++order, Width.SHORT, "TLS protocol")
+                .define(ENDPOINT_IDENTIFICATION, Type.STRING, "https", ConfigDef.ValidString.in("https", "HTTPS", ""), Importance.LOW,
+                        "'https' checks that the engine's certificate names the host of connection.url; empty checks the chain "
+                                + "only (a certificate issued for another name, as in a test cluster). Applies with 'ssl'.",
+                        GROUP, ++order, Width.SHORT, "Endpoint identification")
                 .define(AWS_SERVICE, Type.STRING, "none", ConfigSupport.oneOf(AwsService.class), Importance.MEDIUM,
                         "Sign every request with AWS SigV4 for 'es' (Amazon OpenSearch Service) or 'aoss' (OpenSearch "
                                 + "Serverless); credentials come from the SDK's default chain (environment, profile, web identity, "

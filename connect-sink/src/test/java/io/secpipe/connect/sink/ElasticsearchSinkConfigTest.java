@@ -70,9 +70,11 @@ class ElasticsearchSinkConfigTest {
                 "elastic.security.protocol", "TLS",
                 "max.in.flight.requests", "0",
                 "aws.sigv4.service", "s3"));
+        props.put("elastic.https.ssl.endpoint.identification.algorithm", "none");
         assertThat(errors(props)).containsOnlyKeys("connection.url", "batch.size", "behavior.on.null.values",
                 "behavior.on.malformed.documents", "write.method", "data.stream.type", "document.id.strategy",
-                "elastic.security.protocol", "max.in.flight.requests", "aws.sigv4.service");
+                "elastic.security.protocol", "max.in.flight.requests", "aws.sigv4.service",
+                "elastic.https.ssl.endpoint.identification.algorithm");
     }
 
     @Test

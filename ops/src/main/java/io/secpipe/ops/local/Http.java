@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
 
 /** JSON over HTTP for the Connect REST API and the engine. */
 public final class Http {
@@ -28,11 +29,23 @@ public final class Http {
         }
     }
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient client;
     private final String baseUrl;
+    private final String authorization;
 
     public Http(String baseUrl) {
+        this(baseUrl, null, null);
+    }
+
+    /** Over TLS trusting {@code ssl}'s CAs (null: the JVM's), sending {@code authorization} (null: none) on every request. */
+    public Http(String baseUrl, SSLContext ssl, String authorization) {
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+        if (ssl != null) {
+            builder.sslContext(ssl);
+        }
+        this.client = builder.build();
         this.baseUrl = baseUrl;
+        this.authorization = authorization;
     }
 
     Answer get(String path) throws IOException, InterruptedException {
@@ -41,6 +54,9 @@ public final class Http {
 
     public Answer send(String method, String path, Object body) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(60));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
         if (body == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         } else {

@@ -29,6 +29,25 @@ final class SearchEngine {
     private final Supervisor supervisor;
     private final PrintStream out;
 
+    /**
+     * What a caller adds to the engine before it starts: files in its config folder (certificates, users),
+     * settings, and how to reach it once they are on (TLS, credentials).
+     */
+    interface Customization {
+        void prepare(Path distribution) throws IOException, InterruptedException;
+
+        List<String> settings();
+
+        Http http(String url);
+    }
+
+    private Customization customization;
+
+    SearchEngine customize(Customization customization) {
+        this.customization = customization;
+        return this;
+    }
+
     SearchEngine(StackSettings settings, Supervisor supervisor, PrintStream out) {
         this.settings = settings;
         this.supervisor = supervisor;
@@ -45,6 +64,9 @@ final class SearchEngine {
         if (!Files.exists(dist.resolve("bin").resolve(engine.distribution))) {
             out.println("  unpacking " + zip().getFileName() + " into " + dist);
             unpack(zip(), dist);
+        }
+        if (customization != null) {
+            customization.prepare(dist);
         }
         for (String dir : List.of("data", "logs", "tmp")) {
             Files.createDirectories(base.resolve(dir));
@@ -65,6 +87,12 @@ final class SearchEngine {
                 // a laptop disk that is 90% full must not turn the indices read-only
                 "cluster.routing.allocation.disk.threshold_enabled=false"));
         engineSettings.addAll(engine.extraSettings);
+        if (customization != null) {
+            // a customized key replaces the engine's default (xpack.security.enabled=false, say): -E takes each key once
+            List<String> custom = customization.settings();
+            engineSettings.removeIf(kv -> custom.stream().anyMatch(c -> c.substring(0, c.indexOf('=')).equals(kv.substring(0, kv.indexOf('=')))));
+            engineSettings.addAll(custom);
+        }
         engineSettings.forEach(s -> command.add("-E" + s));
 
         Map<String, String> env = new HashMap<>();
@@ -72,7 +100,7 @@ final class SearchEngine {
         env.put(engine.javaOptsVariable, "-Xms512m -Xmx512m");
         env.put(engine.tmpDirVariable, base.resolve("tmp").toString());
         supervisor.start(NAME, command, env, base);
-        Http http = new Http(settings.engineUrl());
+        Http http = customization != null ? customization.http(settings.engineUrl()) : new Http(settings.engineUrl());
         supervisor.await(NAME, engine.displayName() + " on " + settings.engineUrl() + " (java " + Jdks.version(java) + ")",
                 Duration.ofSeconds(240), out,
                 () -> http.get("/_cluster/health?wait_for_status=yellow&timeout=1s").ok());

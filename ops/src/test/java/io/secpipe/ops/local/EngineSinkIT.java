@@ -2,6 +2,7 @@ package io.secpipe.ops.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
+import static io.secpipe.ops.local.SinkTaskHarness.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -42,8 +43,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class EngineSinkIT {
 
-    private static final Path ROOT = Path.of(System.getProperty("secpipe.root", "..")).toAbsolutePath().normalize();
-    private static final String TOPIC = "vpcflow.enriched";
 
     @ParameterizedTest
     @EnumSource(Engine.class)
@@ -56,6 +55,7 @@ class EngineSinkIT {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         Supervisor supervisor = new Supervisor(settings.runDir(), settings.logDir());
         SearchEngine searchEngine = new SearchEngine(settings, supervisor, out);
+        SearchEngine.deleteTree(searchEngine.baseDir()); // a run killed earlier may have left its data there
         Http http = new Http(settings.engineUrl());
         List<Reported> reported = new CopyOnWriteArrayList<>();
         try (URLClassLoader plugin = pluginLoader()) {
@@ -108,6 +108,12 @@ class EngineSinkIT {
                 assertThat(search(http, "{\"term\":{\"event.outcome\":\"REJECT\"}}")).hasSize(1);
                 assertThat(search(http, "{\"term\":{\"cloud.account.id\":\"111122223333\"}}")).hasSize(4);
 
+                if (engine == Engine.OPENSEARCH) {
+                    // the Elasticsearch test zip carries no data-streams module (x-pack core and security only)
+                    writesToADataStreamOnce(settings, http, plugin, first.subList(0, 2));
+                }
+                writesThroughAProxy(settings, http, plugin);
+
                 // a replay (same records at later offsets, as after a lost commit) overwrites, never duplicates
                 List<SinkRecord> replay = new ArrayList<>();
                 for (SinkRecord r : first) {
@@ -148,109 +154,81 @@ class EngineSinkIT {
         }
     }
 
+    /** Confluent's proxy.* keys: every request goes through the proxy (WireMock forwarding, and keeping a journal). */
+    private static void writesThroughAProxy(StackSettings settings, Http http, URLClassLoader plugin) throws Exception {
+        com.github.tomakehurst.wiremock.WireMockServer proxy = new com.github.tomakehurst.wiremock.WireMockServer(
+                com.github.tomakehurst.wiremock.core.WireMockConfiguration.options().dynamicPort().enableBrowserProxying(true));
+        proxy.start();
+        try {
+            Map<String, String> props = new HashMap<>();
+            props.put("connection.url", settings.engineUrl());
+            props.put("proxy.host", "127.0.0.1");
+            props.put("proxy.port", String.valueOf(proxy.port()));
+            props.put("index.pattern", "proxied-{yyyy.MM.dd}");
+            props.put("index.templates", "");
+            props.put("document.id.strategy", "header");
+            props.put("linger.ms", "0");
+            SinkTask task = (SinkTask) plugin.loadClass("io.secpipe.connect.sink.ElasticsearchSinkTask").getConstructor().newInstance();
+            task.initialize(context(props, new CopyOnWriteArrayList<>()));
+            task.start(props);
+            try {
+                task.put(List.of(flow(0, "p1", "2024-03-05T00:00:00Z", "10.0.0.5", 443, "ACCEPT")));
+                assertThat(task.preCommit(offsets(1))).isEqualTo(offsets(1));
+            } finally {
+                task.stop();
+            }
+            assertThat(proxy.getAllServeEvents()).extracting(e -> e.getRequest().getMethod().getName() + " " + e.getRequest().getAbsoluteUrl())
+                    .contains("POST " + settings.engineUrl() + "/_bulk");
+            assertThat(http.get("/proxied-2024.03.05/_doc/p1").orThrow("the proxied document").body().path("found").asBoolean()).isTrue();
+        } finally {
+            proxy.stop();
+        }
+    }
+
     /**
-     * The plugin's own jars, preferring them for secpipe classes and resources: the test classpath's
-     * connect-sink comes from the local repository and may be a stale snapshot; the plugin directory is
-     * what this build packaged.
+     * Confluent's data-stream keys: logs-vpcflow-default receives the records with op_type create, and
+     * their replay (same ids, a 409 each) is no error and adds nothing. The data stream's template is the
+     * user's, as on OpenSearch, which has no built-in logs-*-* template.
      */
-    private static URLClassLoader pluginLoader() throws IOException {
-        Path dir = ROOT.resolve("connect-sink/target/plugin");
-        List<URL> jars = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path f : files.filter(f -> f.toString().endsWith(".jar")).toList()) {
-                jars.add(f.toUri().toURL());
+    private static void writesToADataStreamOnce(StackSettings settings, Http http, URLClassLoader plugin, List<SinkRecord> records)
+            throws Exception {
+        http.send("PUT", "/_index_template/secpipe-test-logs", Http.JSON.readTree(
+                "{\"index_patterns\":[\"logs-vpcflow-*\"],\"data_stream\":{},\"priority\":500,"
+                        + "\"template\":{\"mappings\":{\"properties\":{\"@timestamp\":{\"type\":\"date\"},\"srcaddr\":{\"type\":\"ip\"}}}}}"))
+                .orThrow("the data stream's template");
+        Map<String, String> props = new HashMap<>();
+        props.put("connection.url", settings.engineUrl());
+        props.put("data.stream.type", "logs");
+        props.put("data.stream.dataset", "vpcflow");
+        props.put("data.stream.namespace", "default");
+        props.put("document.id.strategy", "header");
+        props.put("index.templates", "");
+        props.put("linger.ms", "0");
+        List<Reported> reported = new CopyOnWriteArrayList<>();
+        SinkTask task = (SinkTask) plugin.loadClass("io.secpipe.connect.sink.ElasticsearchSinkTask").getConstructor().newInstance();
+        task.initialize(context(props, reported));
+        task.start(props);
+        try {
+            task.put(records);
+            assertThat(task.preCommit(offsets(2))).isEqualTo(offsets(2));
+            List<SinkRecord> replay = new ArrayList<>();
+            for (SinkRecord r : records) {
+                replay.add(r.newRecord(r.topic(), r.kafkaPartition(), null, null, null, r.value(), r.timestamp(), r.headers().duplicate()));
             }
+            task.put(replay);
+            assertThat(task.preCommit(offsets(4))).isEqualTo(offsets(4));
+        } finally {
+            task.stop();
         }
-        assertThat(jars).as("jars in " + dir + ": build with package first").isNotEmpty();
-        return new URLClassLoader(jars.toArray(URL[]::new), EngineSinkIT.class.getClassLoader()) {
-            @Override
-            protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-                if (!name.startsWith("io.secpipe.")) {
-                    return super.loadClass(name, resolve);
-                }
-                synchronized (getClassLoadingLock(name)) {
-                    Class<?> c = findLoadedClass(name);
-                    if (c == null) {
-                        c = findClass(name);
-                    }
-                    return c;
-                }
-            }
-
-            @Override
-            public URL getResource(String name) {
-                URL own = findResource(name); // the bundled templates too: the stale jar has older ones
-                return own != null ? own : super.getResource(name);
-            }
-        };
+        assertThat(reported).isEmpty();
+        assertThat(http.get("/_data_stream/logs-vpcflow-default").orThrow("the data stream").body()
+                .path("data_streams").get(0).path("name").asText()).isEqualTo("logs-vpcflow-default");
+        http.send("POST", "/logs-vpcflow-default/_refresh", null).orThrow("_refresh");
+        JsonNode hits = http.send("POST", "/logs-vpcflow-default/_search", Http.JSON.readTree("{\"sort\":[{\"@timestamp\":\"asc\"}]}"))
+                .orThrow("_search").body().path("hits").path("hits");
+        List<String> ids = new ArrayList<>();
+        hits.forEach(h -> ids.add(h.path("_id").asText()));
+        assertThat(ids).containsExactly("f1", "f2");
+        assertThat(hits.get(0).path("_source")).isEqualTo(Http.JSON.readTree(source("2024-03-01T00:00:00Z", "10.0.0.5", 443, "ACCEPT")));
     }
-
-    private record Reported(SinkRecord record, Throwable error) {
-    }
-
-    private static SinkTaskContext context(Map<String, String> props, List<Reported> reported) {
-        return new SinkTaskContext() {
-            @Override public Map<String, String> configs() { return props; }
-            @Override public void offset(Map<TopicPartition, Long> offsets) { }
-            @Override public void offset(TopicPartition tp, long offset) { }
-            @Override public void timeout(long timeoutMs) { }
-            @Override public Set<TopicPartition> assignment() { return Set.of(new TopicPartition(TOPIC, 0)); }
-            @Override public void pause(TopicPartition... partitions) { }
-            @Override public void resume(TopicPartition... partitions) { }
-            @Override public void requestCommit() { }
-            @Override public PluginMetrics pluginMetrics() { return null; }
-            @Override public ErrantRecordReporter errantRecordReporter() {
-                return (record, error) -> {
-                    reported.add(new Reported(record, error));
-                    return CompletableFuture.<Void>completedFuture(null);
-                };
-            }
-        };
-    }
-
-    private static String source(String time, String src, int dstport, String action) {
-        return "{\"@timestamp\":\"" + time + "\",\"version\":2,\"account_id\":\"111122223333\",\"interface_id\":\"eni-0123456789abcdef0\","
-                + "\"srcaddr\":\"" + src + "\",\"dstaddr\":\"10.0.1.7\",\"srcport\":49152,\"dstport\":" + dstport + ",\"protocol\":6,"
-                + "\"protocol_name\":\"tcp\",\"packets\":10,\"bytes\":5200,\"start\":1709251200,\"end\":1709251260,\"action\":\"" + action
-                + "\",\"log_status\":\"OK\"}";
-    }
-
-    private static SinkRecord flow(long offset, String id, String time, String src, int dstport, String action) {
-        ConnectHeaders headers = new ConnectHeaders();
-        headers.addString("secpipe.id", id);
-        return new SinkRecord(TOPIC, 0, null, "eni-0123456789abcdef0", null, source(time, src, dstport, action), offset,
-                System.currentTimeMillis(), org.apache.kafka.common.record.TimestampType.CREATE_TIME, headers);
-    }
-
-    private static String header(SinkRecord record, String name) {
-        var header = record.headers().lastWithName(name);
-        return header == null ? null : String.valueOf(header.value());
-    }
-
-    private static Map<TopicPartition, OffsetAndMetadata> offsets(long next) {
-        return Map.of(new TopicPartition(TOPIC, 0), new OffsetAndMetadata(next));
-    }
-
-    private static Map<String, Long> counts(Http http) throws Exception {
-        http.send("POST", "/cwl-vpcflow-*/_refresh", null).orThrow("_refresh");
-        Map<String, Long> counts = new TreeMap<>();
-        for (JsonNode hit : search(http, "{\"match_all\":{}}")) {
-            counts.merge(hit.path("_index").asText(), 1L, Long::sum);
-        }
-        return counts;
-    }
-
-    private static List<JsonNode> search(Http http, String query) throws Exception {
-        http.send("POST", "/cwl-vpcflow-*/_refresh", null).orThrow("_refresh");
-        ObjectNode body = Http.JSON.createObjectNode();
-        body.put("size", 100);
-        body.put("version", true);
-        body.set("query", Http.JSON.readTree(query));
-        body.putArray("sort").addObject().put("@timestamp", "asc");
-        List<JsonNode> hits = new ArrayList<>();
-        http.send("POST", "/cwl-vpcflow-*/_search", body).orThrow("_search").body().path("hits").path("hits").forEach(hits::add);
-        return hits;
-    }
-
-
 }
