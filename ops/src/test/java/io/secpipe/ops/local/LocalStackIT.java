@@ -169,6 +169,26 @@ class LocalStackIT {
             assertThat(decision.path("instance_id").asText()).isEqualTo("i-0bbb0000000000001");
             assertThat(decision.path("region").asText()).isEqualTo("eu-west-1");
             assertThat(decision.path("num_instances").asInt()).isEqualTo(1);
+
+            // 'bin/secpipe templates install' puts every template of search/templates/, as the sinks do on start
+            Http engineHttp = new Http(settings.engineUrl());
+            engineHttp.send("DELETE", "/_index_template/secpipe-vpcflow", null).orThrow("deleting a template");
+            List<String> templateNames;
+            try (java.util.stream.Stream<Path> list = Files.list(ROOT.resolve("search/templates"))) {
+                templateNames = list.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".json"))
+                        .map(n -> "secpipe-" + n.replaceFirst("\\.json$", "")).sorted().toList();
+            }
+            assertThat(new io.secpipe.ops.templates.TemplatesInstall(settings.engineUrl(), out).install(ROOT.resolve("search/templates")))
+                    .isEqualTo(templateNames.size());
+            List<String> installed = new ArrayList<>();
+            JsonNode templates = engineHttp.get("/_index_template/secpipe-*").orThrow("the templates").body().path("index_templates");
+            templates.forEach(t -> installed.add(t.path("name").asText()));
+            assertThat(installed).containsExactlyInAnyOrderElementsOf(templateNames);
+            templates.forEach(t -> {
+                if (t.path("name").asText().equals("secpipe-vpcflow")) {
+                    assertThat(t.path("index_template").path("index_patterns").toString()).isEqualTo("[\"cwl-vpcflow-*\"]");
+                }
+            });
         } finally {
             stack.down();
             Path moved = home.resolve("engine.location");
