@@ -71,9 +71,7 @@ class EngineSinkIT {
             props.put("retry.backoff.ms", "250");
             props.put("flush.timeout.ms", "300000");
             props.put("behavior.on.malformed.documents", "warn");
-            SinkTask task = (SinkTask) plugin.loadClass("io.secpipe.connect.sink.ElasticsearchSinkTask").getConstructor().newInstance();
-            task.initialize(context(props, reported));
-            task.start(props);
+            SinkTask task = startTask(plugin, props, reported);
             try {
                 // three event days, one document the template's ip type rejects
                 List<SinkRecord> first = List.of(
@@ -115,11 +113,7 @@ class EngineSinkIT {
                 writesThroughAProxy(settings, http, plugin);
 
                 // a replay (same records at later offsets, as after a lost commit) overwrites, never duplicates
-                List<SinkRecord> replay = new ArrayList<>();
-                for (SinkRecord r : first) {
-                    replay.add(r.newRecord(r.topic(), r.kafkaPartition(), null, null, null, r.value(), r.timestamp(), r.headers().duplicate()));
-                }
-                task.put(replay);
+                task.put(replayOf(first));
                 assertThat(task.preCommit(offsets(10))).isEqualTo(offsets(10));
                 assertThat(counts(http).values().stream().mapToLong(Long::longValue).sum()).isEqualTo(4);
                 assertThat(search(http, "{\"match_all\":{}}")).extracting(h -> h.path("_version").asInt()).containsOnly(2);
@@ -168,9 +162,7 @@ class EngineSinkIT {
             props.put("index.templates", "");
             props.put("document.id.strategy", "header");
             props.put("linger.ms", "0");
-            SinkTask task = (SinkTask) plugin.loadClass("io.secpipe.connect.sink.ElasticsearchSinkTask").getConstructor().newInstance();
-            task.initialize(context(props, new CopyOnWriteArrayList<>()));
-            task.start(props);
+            SinkTask task = startTask(plugin, props, new CopyOnWriteArrayList<>());
             try {
                 task.put(List.of(flow(0, "p1", "2024-03-05T00:00:00Z", "10.0.0.5", 443, "ACCEPT")));
                 assertThat(task.preCommit(offsets(1))).isEqualTo(offsets(1));
@@ -205,17 +197,11 @@ class EngineSinkIT {
         props.put("index.templates", "");
         props.put("linger.ms", "0");
         List<Reported> reported = new CopyOnWriteArrayList<>();
-        SinkTask task = (SinkTask) plugin.loadClass("io.secpipe.connect.sink.ElasticsearchSinkTask").getConstructor().newInstance();
-        task.initialize(context(props, reported));
-        task.start(props);
+        SinkTask task = startTask(plugin, props, reported);
         try {
             task.put(records);
             assertThat(task.preCommit(offsets(2))).isEqualTo(offsets(2));
-            List<SinkRecord> replay = new ArrayList<>();
-            for (SinkRecord r : records) {
-                replay.add(r.newRecord(r.topic(), r.kafkaPartition(), null, null, null, r.value(), r.timestamp(), r.headers().duplicate()));
-            }
-            task.put(replay);
+            task.put(replayOf(records));
             assertThat(task.preCommit(offsets(4))).isEqualTo(offsets(4));
         } finally {
             task.stop();

@@ -99,9 +99,7 @@ class SecuredEngineIT {
     private static List<Reported> write(URLClassLoader plugin, Map<String, String> props, List<org.apache.kafka.connect.sink.SinkRecord> records)
             throws Exception {
         List<Reported> reported = new CopyOnWriteArrayList<>();
-        SinkTask task = (SinkTask) plugin.loadClass("io.secpipe.connect.sink.ElasticsearchSinkTask").getConstructor().newInstance();
-        task.initialize(context(props, reported));
-        task.start(props);
+        SinkTask task = startTask(plugin, props, reported);
         try {
             task.put(records);
             long next = records.isEmpty() ? 0 : records.get(records.size() - 1).kafkaOffset() + 1;

@@ -20,6 +20,7 @@ import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.connect.header.ConnectHeaders;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTask;
 import org.apache.kafka.connect.sink.SinkTaskContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -68,6 +69,23 @@ final class SinkTaskHarness {
                 return own != null ? own : super.getResource(name);
             }
         };
+    }
+
+    /** A task of the plugin, initialized and started as a worker does it. */
+    static SinkTask startTask(URLClassLoader plugin, Map<String, String> props, List<Reported> reported) throws Exception {
+        SinkTask task = (SinkTask) plugin.loadClass("io.secpipe.connect.sink.ElasticsearchSinkTask").getConstructor().newInstance();
+        task.initialize(context(props, reported));
+        task.start(props);
+        return task;
+    }
+
+    /** The same records again, as after a lost commit: a replay must overwrite, never duplicate. */
+    static List<SinkRecord> replayOf(List<SinkRecord> records) {
+        List<SinkRecord> replay = new ArrayList<>();
+        for (SinkRecord r : records) {
+            replay.add(r.newRecord(r.topic(), r.kafkaPartition(), null, null, null, r.value(), r.timestamp(), r.headers().duplicate()));
+        }
+        return replay;
     }
 
     record Reported(SinkRecord record, Throwable error) {
