@@ -24,7 +24,7 @@ public final class EngineHealth {
     private final Http http;
 
     public EngineHealth(String url) {
-        this.http = new Http(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+        this.http = Http.engine(url, System.getenv());
     }
 
     public List<Finding> check() throws IOException, InterruptedException {

@@ -48,6 +48,25 @@ public final class Http {
         this.authorization = authorization;
     }
 
+    /** Environment variables with the engine's basic-auth credentials, for the commands that talk to a secured engine. */
+    public static final String ENGINE_USERNAME_ENV = "SECPIPE_ENGINE_USERNAME";
+    public static final String ENGINE_PASSWORD_ENV = "SECPIPE_ENGINE_PASSWORD";
+
+    /**
+     * A client of the search engine at {@code url} (a trailing slash dropped), with basic authentication when
+     * {@value #ENGINE_USERNAME_ENV} is set: credentials never come from the command line, where {@code ps} shows them.
+     */
+    public static Http engine(String url, java.util.Map<String, String> env) {
+        String base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        String user = env.get(ENGINE_USERNAME_ENV);
+        if (user == null || user.isEmpty()) {
+            return new Http(base);
+        }
+        String credentials = user + ":" + env.getOrDefault(ENGINE_PASSWORD_ENV, "");
+        return new Http(base, null, "Basic " + java.util.Base64.getEncoder()
+                .encodeToString(credentials.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
     Answer get(String path) throws IOException, InterruptedException {
         return send("GET", path, null);
     }

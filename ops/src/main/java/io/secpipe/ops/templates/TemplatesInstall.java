@@ -18,7 +18,7 @@ public final class TemplatesInstall {
     private final PrintStream out;
 
     public TemplatesInstall(String url, PrintStream out) {
-        this.http = new Http(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+        this.http = Http.engine(url, System.getenv());
         this.out = out;
     }
 
