@@ -18,11 +18,18 @@ final class Components {
 
     static List<String> javaWithClasspath(StackSettings settings, String heap, String classpath, String mainClass, String... args)
             throws IOException {
+        return javaWithOptions(settings, heap, List.of(), classpath, mainClass, args);
+    }
+
+    /** As {@link #javaWithClasspath}, with JVM options ({@code -D...}) before the main class. */
+    static List<String> javaWithOptions(StackSettings settings, String heap, List<String> jvmOptions, String classpath, String mainClass,
+                                        String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xms" + heap, "-Xmx" + heap,
-                "-Dlog4j2.configurationFile=" + log4jConfig(settings),
-                "-cp", classpath, mainClass));
+                "-Dlog4j2.configurationFile=" + log4jConfig(settings)));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", classpath, mainClass));
         command.addAll(List.of(args));
         return command;
     }

@@ -38,13 +38,52 @@ final class ConnectWorker {
     }
 
     Http rest() {
-        return new Http(settings.connectUrl());
+        return rest(settings);
+    }
+
+    /**
+     * The worker's REST API, with basic authentication when the stack's home holds
+     * {@code connect-credentials.properties} ({@code user=password} lines, as Kafka's
+     * {@code PropertyFileLoginModule} reads them): the API is then closed to anyone without them.
+     */
+    static Http rest(StackSettings settings) {
+        Path credentials = credentialsFile(settings);
+        if (!Files.exists(credentials)) {
+            return new Http(settings.connectUrl());
+        }
+        java.util.Properties users = new java.util.Properties();
+        try (var in = Files.newBufferedReader(credentials)) {
+            users.load(in);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + credentials, e);
+        }
+        String user = users.stringPropertyNames().stream().sorted().findFirst()
+                .orElseThrow(() -> new IllegalStateException(credentials + " names no user"));
+        return new Http(settings.connectUrl(), null, "Basic " + java.util.Base64.getEncoder().encodeToString(
+                (user + ":" + users.getProperty(user)).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    static Path credentialsFile(StackSettings settings) {
+        return settings.home().resolve("connect-credentials.properties");
+    }
+
+    /** Basic authentication on the REST API through Kafka's own extension, when credentials are configured. */
+    private List<String> basicAuth(List<String> workerSettings) throws IOException {
+        Path credentials = credentialsFile(settings);
+        if (!Files.exists(credentials)) {
+            return List.of();
+        }
+        Path jaas = settings.confDir().resolve("connect-jaas.conf");
+        Files.writeString(jaas, "KafkaConnect {\n  org.apache.kafka.connect.rest.basic.auth.extension.PropertyFileLoginModule required\n"
+                + "  file=\"" + credentials.toAbsolutePath() + "\";\n};\n");
+        workerSettings.add("rest.extension.classes=org.apache.kafka.connect.rest.basic.auth.extension.BasicAuthSecurityRestExtension");
+        return List.of("-Djava.security.auth.login.config=" + jaas);
     }
 
     void start() throws IOException, InterruptedException, StackException {
         Path config = settings.confDir().resolve("connect-worker.properties");
         Path root = settings.root();
-        Files.writeString(config, String.join("\n",
+        List<String> workerSettings = new java.util.ArrayList<>(List.of(
                 "bootstrap.servers=" + settings.bootstrapServers(),
                 "group.id=secpipe-connect",
                 "config.storage.topic=secpipe-connect-configs",
@@ -68,9 +107,11 @@ final class ConnectWorker {
                 "exactly.once.source.support=enabled",
                 "consumer.isolation.level=read_committed",
                 "config.providers=env",
-                "config.providers.env.class=org.apache.kafka.common.config.provider.EnvVarConfigProvider",
-                ""));
-        supervisor.start(NAME, Components.java(settings, "768m", "org.apache.kafka.connect.cli.ConnectDistributed", config.toString()),
+                "config.providers.env.class=org.apache.kafka.common.config.provider.EnvVarConfigProvider"));
+        List<String> jvmOptions = basicAuth(workerSettings);
+        Files.writeString(config, String.join("\n", workerSettings) + "\n");
+        supervisor.start(NAME, Components.javaWithOptions(settings, "768m", jvmOptions, settings.stackLib().resolve("*").toString(),
+                        "org.apache.kafka.connect.cli.ConnectDistributed", config.toString()),
                 Map.of("SECPIPE_ENGINE_URL", settings.engineUrl()), settings.home());
         Http rest = rest();
         supervisor.await(NAME, "Connect worker on " + settings.connectUrl(), Duration.ofSeconds(120), out, () -> {

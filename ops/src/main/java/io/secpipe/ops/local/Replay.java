@@ -100,7 +100,7 @@ public final class Replay {
         this.settings = settings;
         this.out = out;
         this.engine = new Http(settings.engineUrl());
-        this.connect = new Http(settings.connectUrl());
+        this.connect = ConnectWorker.rest(settings);
     }
 
     public Result run(Type type, List<Path> files, Duration timeout) throws IOException, InterruptedException, StackException {
