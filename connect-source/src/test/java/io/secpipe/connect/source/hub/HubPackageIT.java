@@ -80,12 +80,20 @@ class HubPackageIT {
         try (ConnectCluster cluster = new ConnectCluster("hub-source", worker)) {
             JsonNode plugins = get(cluster.connect().endpointForResource("connector-plugins?connectorsOnly=true"));
             List<String> fromArchive = new ArrayList<>();
+            List<String> fromClasspath = new ArrayList<>();
             for (JsonNode plugin : plugins) {
-                if (plugin.path("version").asText().equals(VERSION) && plugin.path("type").asText().equals("source")) {
+                if (!plugin.path("type").asText().equals("source") || !plugin.path("class").asText().startsWith("io.secpipe.")) {
+                    continue;
+                }
+                if (plugin.path("version").asText().equals(VERSION)) {
                     fromArchive.add(plugin.path("class").asText());
+                } else if (plugin.path("version").asText().equals("dev")) {
+                    fromClasspath.add(plugin.path("class").asText());
                 }
             }
             assertThat(fromArchive).containsExactlyInAnyOrderElementsOf(CONNECTORS);
+            // the same classes from the test classpath, told apart by their version: were it the packaged jar, both would say VERSION
+            assertThat(fromClasspath).containsExactlyInAnyOrderElementsOf(CONNECTORS);
 
             // the archive's FileSourceConnector, chosen by version, runs its own check that the files are readable
             Map<String, String> config = Map.of(
