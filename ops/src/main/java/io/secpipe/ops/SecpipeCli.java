@@ -19,7 +19,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "secpipe", mixinStandardHelpOptions = true,
         description = "AWS security telemetry on Kafka: the embedded local stack and its tools.",
         subcommands = {SecpipeCli.Up.class, SecpipeCli.Down.class, SecpipeCli.Status.class, SecpipeCli.ReplayCommand.class,
-                SecpipeCli.DemoCommand.class, SecpipeCli.Templates.class})
+                SecpipeCli.DemoCommand.class, SecpipeCli.Templates.class,
+                io.secpipe.ops.images.ImagesCommand.class})
 public final class SecpipeCli {
 
     public static void main(String[] args) {

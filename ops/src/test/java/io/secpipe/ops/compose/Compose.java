@@ -17,15 +17,15 @@ import java.util.regex.Pattern;
  * docker-compose.yml as Compose reads it for a given environment: {@code ${NAME:-default}} substituted, then
  * the YAML parsed; the short syntax of volumes and ports (the only one the file uses) taken apart.
  */
-record Compose(JsonNode root) {
+public record Compose(JsonNode root) {
 
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
 
     /** A bind mount ({@code ./host:/container[:ro]}); named volumes are not mounts of the repository. */
-    record Mount(String host, String container) {
+    public record Mount(String host, String container) {
     }
 
-    static Compose load(Path file, Map<String, String> env) throws IOException {
+    public static Compose load(Path file, Map<String, String> env) throws IOException {
         Matcher m = VARIABLE.matcher(Files.readString(file));
         StringBuilder text = new StringBuilder();
         while (m.find()) {
@@ -36,13 +36,13 @@ record Compose(JsonNode root) {
         return new Compose(new YAMLMapper().readTree(text.toString()));
     }
 
-    List<String> services() {
+    public List<String> services() {
         List<String> names = new ArrayList<>();
         root.path("services").fieldNames().forEachRemaining(names::add);
         return names;
     }
 
-    JsonNode service(String name) {
+    public JsonNode service(String name) {
         JsonNode service = root.path("services").path(name);
         if (service.isMissingNode()) {
             throw new IllegalArgumentException("no service " + name);
@@ -50,7 +50,7 @@ record Compose(JsonNode root) {
         return service;
     }
 
-    List<Mount> mounts(String service) {
+    public List<Mount> mounts(String service) {
         List<Mount> mounts = new ArrayList<>();
         for (JsonNode volume : service(service).path("volumes")) {
             String[] parts = volume.asText().split(":");
@@ -62,13 +62,13 @@ record Compose(JsonNode root) {
     }
 
     /** The host path mounted at exactly {@code container} in the service. */
-    String hostPathAt(String service, String container) {
+    public String hostPathAt(String service, String container) {
         return mounts(service).stream().filter(m -> m.container().equals(container)).map(Mount::host).findFirst()
                 .orElseThrow(() -> new AssertionError(service + " mounts nothing at " + container));
     }
 
     /** Ports the service's containers listen on: {@code expose} and the container side of {@code ports}. */
-    Set<Integer> containerPorts(String service) {
+    public Set<Integer> containerPorts(String service) {
         Set<Integer> ports = new LinkedHashSet<>();
         service(service).path("expose").forEach(p -> ports.add(Integer.parseInt(p.asText())));
         service(service).path("ports").forEach(p -> ports.add(Integer.parseInt(p.asText().split(":")[1])));
@@ -76,7 +76,7 @@ record Compose(JsonNode root) {
     }
 
     /** host port → container port, per service. */
-    List<int[]> publishedPorts(String service) {
+    public List<int[]> publishedPorts(String service) {
         List<int[]> ports = new ArrayList<>();
         for (JsonNode p : service(service).path("ports")) {
             String[] parts = p.asText().split(":");
@@ -85,19 +85,19 @@ record Compose(JsonNode root) {
         return ports;
     }
 
-    Map<String, String> environment(String service) {
+    public Map<String, String> environment(String service) {
         Map<String, String> env = new java.util.LinkedHashMap<>();
         service(service).path("environment").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
         return env;
     }
 
-    List<String> command(String service) {
+    public List<String> command(String service) {
         List<String> command = new ArrayList<>();
         service(service).path("command").forEach(c -> command.add(c.asText()));
         return command;
     }
 
-    String image(String service) {
+    public String image(String service) {
         return service(service).path("image").asText();
     }
 }
