@@ -257,6 +257,45 @@ class ComposeFileIT {
         assertThat(root.resolve("search/templates/vpcflow.json")).isRegularFile();
     }
 
+    /**
+     * The container settings of docker/ hold every setting the local stack writes (read from its source, where they
+     * are string literals), with the same value wherever the local stack's value is a whole literal; addresses,
+     * paths and ports differ by design and are built by concatenation there.
+     */
+    @Test
+    void theContainerSettingsHoldEveryLocalStackSettingWithItsValue() throws IOException {
+        Map<String, String> differByDesign = Map.of(
+                "listener.security.protocol.map", "the compose broker has a third listener for clients on the host",
+                "rest.advertised.host.name", "other containers reach the worker by its service name",
+                "geoip.city.database", "the compose stack has no GeoLite2 files (the local stack takes them from the OpenSearch zip)");
+        Pattern setting = Pattern.compile("\"([a-z][a-z0-9._]*)=([^\"]*)\"(\\s*\\+)?");
+        List<String> differences = new ArrayList<>();
+        int compared = 0;
+        for (String[] pair : List.of(
+                new String[] {"ConnectWorker.java", "docker/connect-worker.properties"},
+                new String[] {"StreamsProcess.java", "docker/streams.properties"},
+                new String[] {"Broker.java", "docker/kafka/server.properties"})) {
+            String source = Files.readString(REPO.resolve("ops/src/main/java/io/secpipe/ops/local/" + pair[0]));
+            Properties container = properties(REPO.resolve(pair[1]));
+            Matcher m = setting.matcher(source);
+            while (m.find()) {
+                String key = m.group(1);
+                boolean wholeLiteral = m.group(3) == null;
+                compared++;
+                if (differByDesign.containsKey(key)) {
+                    continue;
+                }
+                if (!container.containsKey(key)) {
+                    differences.add(pair[1] + " lacks " + key + " (set in " + pair[0] + ")");
+                } else if (wholeLiteral && !container.getProperty(key).equals(m.group(2))) {
+                    differences.add(pair[1] + ": " + key + "=" + container.getProperty(key) + ", " + pair[0] + ": " + m.group(2));
+                }
+            }
+        }
+        assertThat(compared).isGreaterThan(40);
+        assertThat(differences).isEmpty();
+    }
+
     @Test
     void theImagesAreTheVersionsTheLocalStackRuns() throws IOException {
         String pom = Files.readString(REPO.resolve("pom.xml"));
