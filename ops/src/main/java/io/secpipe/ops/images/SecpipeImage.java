@@ -7,7 +7,6 @@ import com.google.cloud.tools.jib.api.buildplan.Port;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -136,7 +135,7 @@ public enum SecpipeImage {
 
     private static List<Path> list(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            return new ArrayList<>(files.filter(f -> f.toString().endsWith(".jar")).sorted().toList());
+            return files.filter(f -> f.toString().endsWith(".jar")).sorted().toList();
         }
     }
 

@@ -129,7 +129,8 @@ class ImagesIT {
     void theDefaultBasesAreTheImagesComposeRunsTheSameFilesOn() throws IOException {
         Compose compose = Compose.load(REPO.resolve("docker-compose.yml"), Map.of());
         assertThat(SecpipeImage.STREAMS.defaultBase()).isEqualTo("eclipse-temurin:17-jre").isEqualTo(compose.image("streams"));
-        assertThat(SecpipeImage.CONNECT.defaultBase()).isEqualTo("apache/kafka:4.3.1").isEqualTo(compose.image("connect"));
+        // apache/kafka of the Kafka version on the classpath, which ComposeFileIT holds to the parent pom's
+        assertThat(SecpipeImage.CONNECT.defaultBase()).startsWith("apache/kafka:").isEqualTo(compose.image("connect"));
         // and the same command: compose's connect runs the image's entrypoint and arguments
         assertThat(compose.command("connect")).containsExactly("/opt/kafka/bin/connect-distributed.sh", "/etc/secpipe/connect-worker.properties");
     }
