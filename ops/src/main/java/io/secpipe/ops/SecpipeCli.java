@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
         subcommands = {SecpipeCli.Up.class, SecpipeCli.Down.class, SecpipeCli.Status.class, SecpipeCli.ReplayCommand.class,
                 SecpipeCli.DemoCommand.class, SecpipeCli.Templates.class,
                 io.secpipe.ops.dashboards.DashboardsCommand.class, io.secpipe.ops.alarms.AlarmsCommand.class,
-                io.secpipe.ops.health.HealthCommand.class})
+                io.secpipe.ops.health.HealthCommand.class, io.secpipe.ops.images.ImagesCommand.class})
 public final class SecpipeCli {
 
     public static void main(String[] args) {

@@ -21,7 +21,12 @@ public final class ConnectCluster implements AutoCloseable {
     private final EmbeddedConnectCluster connect;
 
     public ConnectCluster(String name) {
-        Map<String, String> worker = new HashMap<>();
+        this(name, Map.of());
+    }
+
+    /** With further worker settings, e.g. a {@code plugin.path}. */
+    public ConnectCluster(String name, Map<String, String> workerSettings) {
+        Map<String, String> worker = new HashMap<>(workerSettings);
         worker.put(DistributedConfig.EXACTLY_ONCE_SOURCE_SUPPORT_CONFIG, "enabled");
         worker.put("offset.flush.interval.ms", "600000"); // offsets must come from the transactions, not a periodic flush
         Properties broker = new Properties();
