@@ -267,7 +267,8 @@ class ComposeFileIT {
         Map<String, String> differByDesign = Map.of(
                 "listener.security.protocol.map", "the compose broker has a third listener for clients on the host",
                 "rest.advertised.host.name", "other containers reach the worker by its service name",
-                "geoip.city.database", "the compose stack has no GeoLite2 files (the local stack takes them from the OpenSearch zip)");
+                "geoip.city.database", "the compose stack has no GeoLite2 files (the local stack takes them from the OpenSearch zip)",
+                "rest.extension.classes", "the local stack adds basic auth only when connect-credentials.properties exists");
         Pattern setting = Pattern.compile("\"([a-z][a-z0-9._]*)=([^\"]*)\"(\\s*\\+)?");
         List<String> differences = new ArrayList<>();
         int compared = 0;
