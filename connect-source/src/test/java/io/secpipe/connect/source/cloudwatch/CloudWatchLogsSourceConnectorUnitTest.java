@@ -99,7 +99,8 @@ class CloudWatchLogsSourceConnectorUnitTest {
         Map<String, String> topics = Map.of(
                 "cloudwatch-vpcflow.json", "raw.vpcflow",
                 "cloudwatch-ossec.json", "raw.ossec",
-                "cloudwatch-cloudtrail.json", "raw.cloudtrail");
+                "cloudwatch-cloudtrail.json", "raw.cloudtrail",
+                "cloudwatch-ec2-events.json", "raw.ec2-events");
         Path dir = Path.of("..", "connector-configs", "aws");
         List<Path> files;
         try (Stream<Path> list = Files.list(dir)) {
