@@ -18,6 +18,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -37,12 +40,17 @@ public final class SecpipeStreamsApp implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(SecpipeStreamsApp.class);
     static final String ENV_PREFIX = "SECPIPE_STREAMS_";
+    private static final long METRICS_INTERVAL_SECONDS = 5;
 
     @Option(names = "--config", description = "Properties file: Kafka Streams settings and secpipe topic names.")
     Path configFile;
 
     @Option(names = "--state-file", description = "File the app keeps its current state in (RUNNING, ERROR, ...), for supervisors.")
     Path stateFile;
+
+    @Option(names = "--metrics-file", description = "File the app rewrites every few seconds with its stage counters "
+            + "(late records, dead letters per stage), for supervisors and 'secpipe status'.")
+    Path metricsFile;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new SecpipeStreamsApp()).execute(args));
@@ -117,9 +125,35 @@ public final class SecpipeStreamsApp implements Callable<Integer> {
                 stopped.countDown();
             }, "secpipe-streams-shutdown"));
             streams.start();
+            ScheduledExecutorService metricsWriter = writeMetricsPeriodically(streams);
             stopped.await();
+            if (metricsWriter != null) {
+                metricsWriter.shutdownNow();
+                writeMetrics(streams);
+            }
         }
         return exitCode[0];
+    }
+
+    private ScheduledExecutorService writeMetricsPeriodically(KafkaStreams streams) {
+        if (metricsFile == null) {
+            return null;
+        }
+        ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "secpipe-streams-metrics");
+            t.setDaemon(true);
+            return t;
+        });
+        writer.scheduleWithFixedDelay(() -> writeMetrics(streams), 0, METRICS_INTERVAL_SECONDS, TimeUnit.SECONDS);
+        return writer;
+    }
+
+    private void writeMetrics(KafkaStreams streams) {
+        try {
+            StageMetricsFile.write(metricsFile, streams.metrics());
+        } catch (IOException | RuntimeException e) {
+            log.warn("Cannot write the metrics file {}: {}", metricsFile, e.toString());
+        }
     }
 
     private void writeState(KafkaStreams.State state) {

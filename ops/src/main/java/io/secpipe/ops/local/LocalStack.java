@@ -3,12 +3,16 @@ package io.secpipe.ops.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
@@ -107,6 +111,23 @@ public final class LocalStack {
         if (supervisor.running(Broker.NAME).isPresent()) {
             consumerLag();
         }
+        if (supervisor.running(StreamsProcess.NAME).isPresent()) {
+            streamsCounters();
+        }
+    }
+
+    /** Late records and dead letters per stage, as the Streams app last wrote them. */
+    private void streamsCounters() {
+        Path file = new StreamsProcess(settings, supervisor, out).metricsFile();
+        Properties counters = new Properties();
+        try (Reader reader = Files.newBufferedReader(file)) {
+            counters.load(reader);
+        } catch (IOException e) {
+            out.println("streams counters: none yet (" + file + ")");
+            return;
+        }
+        out.println("streams counters (late records are past their window's grace and not counted in it):");
+        new TreeMap<>(counters).forEach((key, value) -> out.println("  " + padRight(key.toString(), 48) + " " + value));
     }
 
     private void connectorStatus() throws InterruptedException {

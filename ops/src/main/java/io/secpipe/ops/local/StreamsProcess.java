@@ -26,6 +26,11 @@ final class StreamsProcess {
         return settings.runDir().resolve("streams.state");
     }
 
+    /** The app's stage counters (late records, dead letters), rewritten every few seconds while it runs. */
+    Path metricsFile() {
+        return settings.runDir().resolve("streams.metrics");
+    }
+
     /**
      * The user's own settings for the app, appended last so they win: {@code <home>/streams-overrides.properties}
      * (for example a shorter {@code sgusage.report.interval} to see the unused-rule report sooner).
@@ -54,7 +59,8 @@ final class StreamsProcess {
         Files.deleteIfExists(stateFile());
         String classpath = settings.root().resolve("streams-app/target/app").resolve("*").toString();
         supervisor.start(NAME, Components.javaWithClasspath(settings, "512m", classpath, "io.secpipe.streams.SecpipeStreamsApp",
-                "--config", config.toString(), "--state-file", stateFile().toString()), Map.of(), settings.home());
+                "--config", config.toString(), "--state-file", stateFile().toString(),
+                "--metrics-file", metricsFile().toString()), Map.of(), settings.home());
         supervisor.await(NAME, "Streams app (secpipe-streams)", Duration.ofSeconds(120), out,
                 () -> Files.exists(stateFile()) && Files.readString(stateFile()).trim().equals("RUNNING"));
     }
