@@ -75,7 +75,8 @@ public final class CloudTrailFraming implements Framing {
                     String eventId = id != null && id.isTextual() ? id.asText() : null;
                     return Frame.record(ordinal, Json.MAPPER.writeValueAsBytes(event), eventId,
                             eventId == null ? Map.of() : Map.of(SecpipeHeaders.ID, eventId));
-                } catch (JsonProcessingException e) {
+                } catch (JsonProcessingException | NumberFormatException e) {
+                    // NumberFormatException: a decimal whose exponent BigDecimal cannot hold (179e3000000000)
                     done = true;
                     // the failing event: the one being read, or the next one when the break came between events
                     return Frame.error(inEvent ? ordinal : ordinal + 1, recorder.sinceMark(), e);

@@ -68,7 +68,8 @@ public final class CwlSubscriptionFraming implements Framing {
                             return Frame.error(++ordinal, recorder.sinceMark(), "not a subscription payload: " + token);
                         }
                         payload = Json.MAPPER.readTree(parser);
-                    } catch (JsonProcessingException e) {
+                    } catch (JsonProcessingException | NumberFormatException e) {
+                        // NumberFormatException: a decimal whose exponent BigDecimal cannot hold (179e3000000000)
                         done = true;
                         return Frame.error(++ordinal, recorder.sinceMark(), e);
                     }

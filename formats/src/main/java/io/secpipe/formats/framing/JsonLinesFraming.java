@@ -35,7 +35,8 @@ public final class JsonLinesFraming extends LineFraming {
                         return Frame.error(number, line, "more than one JSON value on the line");
                     }
                     return Frame.record(number, line, keyPaths.keyOf(node), Map.of());
-                } catch (JsonProcessingException e) {
+                } catch (JsonProcessingException | NumberFormatException e) {
+                    // NumberFormatException: a decimal whose exponent BigDecimal cannot hold (179e3000000000)
                     return Frame.error(number, line, e);
                 } catch (IOException e) {
                     throw new IllegalStateException("parsing bytes in memory", e);

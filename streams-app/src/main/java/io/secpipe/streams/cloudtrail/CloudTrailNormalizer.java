@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.secpipe.streams.geo.GeoLookup;
 import io.secpipe.streams.json.JsonObjects;
+import io.secpipe.streams.time.EventTimes;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -99,6 +100,9 @@ public final class CloudTrailNormalizer {
             time = Instant.parse(eventTime);
         } catch (DateTimeParseException e) {
             throw new MalformedCloudTrailException("unparseable eventTime: " + eventTime);
+        }
+        if (!EventTimes.accepted(time)) {
+            throw new MalformedCloudTrailException(EventTimes.outOfRange(eventTime));
         }
         String eventId = firstNonNull(text(d, "eventID"), text(envelope, "id"));
         if (eventId == null || text(d, "eventName") == null || text(d, "eventSource") == null) {

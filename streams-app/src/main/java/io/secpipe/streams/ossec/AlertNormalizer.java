@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.secpipe.streams.geo.GeoLookup;
 import io.secpipe.streams.json.JsonObjects;
+import io.secpipe.streams.time.EventTimes;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -78,6 +79,9 @@ public final class AlertNormalizer {
             throw new MalformedAlertException("no rule id (rule.sidid or rule.id)");
         }
         long millis = eventTime(alert);
+        if (!EventTimes.acceptedMillis(millis)) {
+            throw new MalformedAlertException(EventTimes.outOfRange(millis + " ms"));
+        }
 
         ObjectNode doc = JSON.createObjectNode();
         doc.put("@timestamp", Instant.ofEpochMilli(millis).toString());

@@ -3,6 +3,7 @@ package io.secpipe.streams.vpcflow;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.secpipe.formats.vpcflow.FlowLogFormat;
+import io.secpipe.streams.time.EventTimes;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -63,6 +64,9 @@ public final class FlowLogParser {
                 : doc.has("end") ? doc.get("end").asLong() : -1;
         if (eventSeconds < 0) {
             throw new FlowLogParseException("no start or end time: the flow has no event time");
+        }
+        if (!EventTimes.acceptedSeconds(eventSeconds)) {
+            throw new FlowLogParseException(EventTimes.outOfRange(eventSeconds + " s"));
         }
         doc.put("@timestamp", Instant.ofEpochSecond(eventSeconds).toString());
         return doc;
