@@ -1,10 +1,13 @@
 package io.secpipe.streams.vpcflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -15,10 +18,9 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.kstream.Suppressed;
 import org.apache.kafka.streams.kstream.TimeWindows;
-import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.kstream.Window;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
@@ -26,6 +28,13 @@ import org.apache.kafka.streams.state.WindowStore;
  * interface × action × direction × destination port × protocol. Only final results leave (suppressed
  * until the window closes); records that arrive after their window closed are counted
  * ({@code late-record-total}, stage {@code vpcflow-minute}) and dropped.
+ *
+ * <p>The windows are kept per record key, the interface id the source keys raw.vpcflow by, with the other
+ * dimensions inside the window's value: no repartition, so each window sees its interface's flows in the order
+ * of their one partition. A repartition by all dimensions would merge the output of several upstream tasks, and
+ * after a crash those catch up at different speeds: records more than the grace behind the fastest were dropped
+ * as late (the fault suite caught it). Lines of one interface must therefore come under one key, as every secpipe
+ * source sends them.
  *
  * <p>Key: {@code interface|action|direction|dstport|protocol|window start} ({@code -} for a missing
  * dimension), so a replay overwrites its document. Value: {@code {"@timestamp": window start,
@@ -59,20 +68,40 @@ public final class FlowMinuteTopology {
         flows
                 // NODATA and SKIPDATA lines say no flow was recorded: nothing to count
                 .filter((key, doc) -> doc.has("action"), Named.as("vpcflow-minute-flows"))
-                .map((key, doc) -> KeyValue.pair(dimensions(doc), counts(doc)), Named.as("vpcflow-minute-dimensions"))
-                .repartition(Repartitioned.with(Serdes.String(), Counts.serde()).withName("vpcflow-minute-by-dimensions"))
-                .processValues(() -> new LateRecordCounter<Counts>("vpcflow-minute", WINDOW.toMillis(), graceMs),
+                .processValues(() -> new LateRecordCounter<JsonNode>("vpcflow-minute", WINDOW.toMillis(), graceMs),
                         Named.as("vpcflow-minute-late"))
-                .groupByKey(Grouped.with("vpcflow-minute-group", Serdes.String(), Counts.serde()))
+                .groupByKey(Grouped.with("vpcflow-minute-group", Serdes.String(), JsonSerde.serde()))
                 .windowedBy(TimeWindows.ofSizeAndGrace(WINDOW, config.grace()))
-                .aggregate(() -> Counts.ZERO, (key, value, sum) -> sum.plus(value), Named.as("vpcflow-minute-sum"),
-                        Materialized.<String, Counts, WindowStore<Bytes, byte[]>>as("vpcflow-minute-counts")
-                                .withKeySerde(Serdes.String()).withValueSerde(Counts.serde()))
+                .aggregate(JsonNodeFactory.instance::objectNode, (key, doc, sums) -> add((ObjectNode) sums, doc),
+                        Named.as("vpcflow-minute-sum"),
+                        Materialized.<String, JsonNode, WindowStore<Bytes, byte[]>>as("vpcflow-minute-counts")
+                                .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.serde()))
                 .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()).withName("vpcflow-minute-final"))
                 .toStream(Named.as("vpcflow-minute-closed"))
-                .map((window, counts) -> KeyValue.pair(window.key() + "|" + Instant.ofEpochMilli(window.window().start()),
-                        JsonSerde.bytes(document(window, counts))), Named.as("vpcflow-minute-document"))
+                .flatMap((window, sums) -> documents(window.window(), sums), Named.as("vpcflow-minute-documents"))
                 .to(config.outputTopic(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("vpcflow-minute-sink"));
+    }
+
+    /** The window's value: {@code {"<dimensions>": [flows, bytes, packets], ...}}. */
+    private static JsonNode add(ObjectNode sums, JsonNode doc) {
+        String dimensions = dimensions(doc);
+        JsonNode sum = sums.get(dimensions);
+        ArrayNode counts = sum instanceof ArrayNode a ? a : sums.putArray(dimensions).add(0L).add(0L).add(0L);
+        counts.set(0, counts.get(0).asLong() + 1);
+        counts.set(1, counts.get(1).asLong() + doc.path("bytes").asLong(0));
+        counts.set(2, counts.get(2).asLong() + doc.path("packets").asLong(0));
+        return sums;
+    }
+
+    private static List<KeyValue<String, byte[]>> documents(Window window, JsonNode sums) {
+        List<KeyValue<String, byte[]>> documents = new ArrayList<>();
+        sums.properties().forEach(e -> {
+            JsonNode c = e.getValue();
+            Counts counts = new Counts(c.get(0).asLong(), c.get(1).asLong(), c.get(2).asLong());
+            documents.add(KeyValue.pair(e.getKey() + "|" + Instant.ofEpochMilli(window.start()),
+                    JsonSerde.bytes(document(e.getKey(), window, counts))));
+        });
+        return documents;
     }
 
     static String dimensions(JsonNode doc) {
@@ -84,15 +113,11 @@ public final class FlowMinuteTopology {
         return key.toString();
     }
 
-    private static Counts counts(JsonNode doc) {
-        return new Counts(1, doc.path("bytes").asLong(0), doc.path("packets").asLong(0));
-    }
-
-    static ObjectNode document(Windowed<String> window, Counts counts) {
+    static ObjectNode document(String dimensions, Window window, Counts counts) {
         ObjectNode doc = JsonNodeFactory.instance.objectNode();
-        doc.put("@timestamp", Instant.ofEpochMilli(window.window().start()).toString());
-        doc.put("window_end", Instant.ofEpochMilli(window.window().end()).toString());
-        String[] values = window.key().split("\\|", -1);
+        doc.put("@timestamp", Instant.ofEpochMilli(window.start()).toString());
+        doc.put("window_end", Instant.ofEpochMilli(window.end()).toString());
+        String[] values = dimensions.split("\\|", -1);
         for (int i = 0; i < DIMENSIONS.length; i++) {
             if (values[i].equals("-")) {
                 continue;
