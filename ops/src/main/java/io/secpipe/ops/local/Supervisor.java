@@ -93,6 +93,19 @@ final class Supervisor {
         }
     }
 
+    /** kill -9 of the component's whole process group, as a crash would end it: no shutdown hook runs. */
+    void kill(String component) throws InterruptedException {
+        Optional<ProcessHandle> process = running(component);
+        if (process.isEmpty()) {
+            return;
+        }
+        long group = process.get().pid();
+        signal("-KILL", group);
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (!groupMembers(group).isEmpty() && Instant.now().isBefore(deadline)) {
+            Thread.sleep(100);
+        }
+    }
 
     private static void signal(String signal, long group) throws InterruptedException {
         try {
