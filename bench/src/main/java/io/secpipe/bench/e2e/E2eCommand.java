@@ -65,6 +65,9 @@ public final class E2eCommand implements Callable<Integer> {
     @Option(names = "--bulk-workers", defaultValue = "1",
             description = "Bulk requests in flight in the ingest-pipeline run (default ${DEFAULT-VALUE}, as our one sink task).")
     int bulkWorkers;
+    @Option(names = "--warmup", defaultValue = "20000",
+            description = "Lines sent through both first, not measured, so that neither is measured cold (default ${DEFAULT-VALUE}; 0: none).")
+    long warmup;
     @Option(names = "--timeout", defaultValue = "PT15M", description = "Longest wait for each run's documents (default ${DEFAULT-VALUE}).")
     Duration timeout;
     @Option(names = "--keep-stack", description = "Leave a stack this command started running.")
@@ -118,7 +121,7 @@ public final class E2eCommand implements Callable<Integer> {
         }
         try {
             return benchmark(settings, stack);
-        } catch (StackException | IOException e) {
+        } catch (StackException | IOException | IllegalStateException e) {
             System.err.println("secpipe bench e2e: " + e.getMessage());
             return 1;
         } finally {
@@ -133,7 +136,40 @@ public final class E2eCommand implements Callable<Integer> {
         Http connect = stack.connectRest();
         Map<String, Long> groups = new LinkedHashMap<>();
         stack.processes().forEach((name, process) -> groups.put(name, process.orElseThrow().pid()));
+        out.printf(Locale.ROOT, "secpipe bench e2e: %d synthetic v2 flow lines (%d interfaces), offered %s, on %d cores; stack in %s (%s)%n",
+                events, INTERFACES, rate == 0 ? "as fast as possible" : rate + "/s", Runtime.getRuntime().availableProcessors(),
+                settings.home(), settings.engine().displayName());
+        try {
+            if (warmup > 0) {
+                // a stack just started runs its first tens of thousands of records through cold JIT and cold caches
+                out.printf(Locale.ROOT, "Warm-up: %d lines through both, not measured%n", warmup);
+                Run[] warm = round(settings, engine, connect, groups, warmup, false);
+                if (warm == null) {
+                    return 1;
+                }
+                out.printf(Locale.ROOT, "  warm-up: ours %.0f events/s, ingest pipeline %.0f events/s%n",
+                        warm[0].eventsPerSecond(), warm[1].eventsPerSecond());
+            }
+            Run[] measured = round(settings, engine, connect, groups, events, true);
+            if (measured == null) {
+                return 1;
+            }
+            Run ours = measured[0];
+            Run theirs = measured[1];
+            double ratio = ours.eventsPerSecond() / theirs.eventsPerSecond();
+            out.printf(Locale.ROOT, "ours %.0f events/s, ingest pipeline %.0f events/s: ours/theirs %.2f%n",
+                    ours.eventsPerSecond(), theirs.eventsPerSecond(), ratio);
+            out.printf(Locale.ROOT, "e2e events_per_s=%d p99_ms=%d ratio_vs_ingest_pipeline=%.2f%n",
+                    Math.round(ours.eventsPerSecond()), ours.latency().at(99), ratio);
+            return 0;
+        } finally {
+            cleanUpDocuments(engine);
+        }
+    }
 
+    /** Ours then theirs on {@code count} fresh lines; null (after saying why) when either did not index them all. */
+    private Run[] round(StackSettings settings, Http engine, Http connect, Map<String, Long> groups, long count, boolean print)
+            throws Exception {
         long runId = System.currentTimeMillis();
         // a run's own account id: its documents are counted by it, whatever else the indices hold
         String account = String.format(Locale.ROOT, "%012d", runId % 1_000_000_000_000L);
@@ -143,42 +179,35 @@ public final class E2eCommand implements Callable<Integer> {
         Files.write(file, new byte[0]);
         TailedFileIds ids = TailedFileIds.of(file);
         String connector = "bench-e2e-" + runId;
-        List<String> lines = new ArrayList<>((int) events);
-
-        out.printf(Locale.ROOT, "secpipe bench e2e: %d synthetic v2 flow lines (%d interfaces), offered %s, on %d cores; stack in %s (%s)%n",
-                events, INTERFACES, rate == 0 ? "as fast as possible" : rate + "/s", Runtime.getRuntime().availableProcessors(),
-                settings.home(), settings.engine().displayName());
-        Run ours;
-        Run theirs;
+        List<String> lines = new ArrayList<>((int) count);
         try {
             deleteIfExists(engine, "/_ingest/pipeline/" + PIPELINE);
             deleteIfExists(engine, "/" + PIPELINE_INDEX);
-            ours = runOurs(settings, engine, connect, connector, file, ids, account, groups, lines);
-            report(ours);
+            Run ours = runOurs(settings, engine, connect, connector, file, ids, account, groups, lines, count);
+            if (print) {
+                report(ours);
+            }
             if (!ours.complete()) {
                 System.err.printf("secpipe bench e2e: only %d of %d documents were searchable after %s: read the stack's logs (%s) and dlq.vpcflow%n",
-                        ours.documents(), events, timeout, settings.home().resolve("logs"));
-                return 1;
+                        ours.documents(), count, timeout, settings.home().resolve("logs"));
+                return null;
             }
-            theirs = runTheirs(settings, engine, ids, lines, groups);
-            report(theirs);
+            Run theirs = runTheirs(settings, engine, ids, lines, groups, count);
+            if (print) {
+                report(theirs);
+            }
             if (!theirs.complete()) {
-                System.err.printf("secpipe bench e2e: the ingest pipeline indexed only %d of %d documents%n", theirs.documents(), events);
-                return 1;
+                System.err.printf("secpipe bench e2e: the ingest pipeline indexed only %d of %d documents%n", theirs.documents(), count);
+                return null;
             }
+            return new Run[] {ours, theirs};
         } finally {
             cleanUp(engine, connect, connector, file);
         }
-        double ratio = ours.eventsPerSecond() / theirs.eventsPerSecond();
-        out.printf(Locale.ROOT, "ours %.0f events/s, ingest pipeline %.0f events/s: ours/theirs %.2f%n",
-                ours.eventsPerSecond(), theirs.eventsPerSecond(), ratio);
-        out.printf(Locale.ROOT, "e2e events_per_s=%d p99_ms=%d ratio_vs_ingest_pipeline=%.2f%n",
-                Math.round(ours.eventsPerSecond()), ours.latency().at(99), ratio);
-        return 0;
     }
 
     private Run runOurs(StackSettings settings, Http engine, Http connect, String connector, Path file, TailedFileIds ids, String account,
-                        Map<String, Long> groups, List<String> lines) throws Exception {
+                        Map<String, Long> groups, List<String> lines, long events) throws Exception {
         ObjectNode config = (ObjectNode) JSON.readTree(settings.root().resolve("connector-configs/local/replay/vpcflow-file-source.json").toFile());
         config.put("files", file.toString());
         config.put("format", FlowLineGenerator.FORMAT);
@@ -216,7 +245,7 @@ public final class E2eCommand implements Callable<Integer> {
                 pacer.await(chunkEnd);
             }
             out.printf(Locale.ROOT, "  %d lines written in %.1f s%n", events, (System.currentTimeMillis() - first) / 1000.0);
-            long documents = awaitCount(engine, "/" + OUR_INDICES + "/_count", count, first, () -> {
+            long documents = awaitCount(engine, "/" + OUR_INDICES + "/_count", count, events, first, () -> {
                 try {
                     running(connect, connector); // fails fast when the task failed
                 } catch (StackException | IOException | InterruptedException e) {
@@ -229,7 +258,7 @@ public final class E2eCommand implements Callable<Integer> {
         }
     }
 
-    private Run runTheirs(StackSettings settings, Http engine, TailedFileIds ids, List<String> lines, Map<String, Long> groups)
+    private Run runTheirs(StackSettings settings, Http engine, TailedFileIds ids, List<String> lines, Map<String, Long> groups, long events)
             throws Exception {
         engine.send("PUT", "/_ingest/pipeline/" + PIPELINE, IngestPipeline.definition(FlowLineGenerator.FORMAT))
                 .orThrow("PUT _ingest/pipeline/" + PIPELINE);
@@ -246,7 +275,8 @@ public final class E2eCommand implements Callable<Integer> {
             List<Future<?>> inFlight = new ArrayList<>();
             for (int from = 0; from < lines.size(); from += bulkSize) {
                 int to = Math.min(lines.size(), from + bulkSize);
-                pacer.await(from); // the lines before this batch are due by now
+                // a shipper sends a batch once its last line has arrived; each line waited in it since it was due
+                pacer.await(to);
                 while (inFlight.size() >= bulkWorkers) {
                     inFlight.remove(0).get();
                 }
@@ -256,7 +286,7 @@ public final class E2eCommand implements Callable<Integer> {
                     long sent = System.currentTimeMillis();
                     for (int i = start; i < to; i++) {
                         if ((i + 1) % sampleEvery == 0) {
-                            probe.written(ids.id(i + 1), sent);
+                            probe.written(ids.id(i + 1), rate == 0 ? sent : Math.min(sent, pacer.dueMillis(i)));
                         }
                     }
                     JsonNode answer = engine.send("POST", "/" + PIPELINE_INDEX + "/_bulk?pipeline=" + PIPELINE + "&filter_path=errors,items.*.error",
@@ -275,7 +305,7 @@ public final class E2eCommand implements Callable<Integer> {
             }
             ObjectNode all = JSON.createObjectNode();
             all.putObject("query").putObject("match_all");
-            long documents = awaitCount(engine, "/" + PIPELINE_INDEX + "/_count", all, first, () -> {
+            long documents = awaitCount(engine, "/" + PIPELINE_INDEX + "/_count", all, events, first, () -> {
                 if (rejected.get() > 0) {
                     throw new IllegalStateException(rejected.get() + " documents rejected by the ingest pipeline");
                 }
@@ -298,7 +328,7 @@ public final class E2eCommand implements Callable<Integer> {
     }
 
     /** Polls a count every 200 ms until it reaches {@code events}, the timeout passes, or {@code check} throws. */
-    private long awaitCount(Http engine, String path, ObjectNode query, long first, Runnable check) throws InterruptedException {
+    private long awaitCount(Http engine, String path, ObjectNode query, long events, long first, Runnable check) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         Instant nextReport = Instant.now().plusSeconds(5);
         long documents = 0;
@@ -374,22 +404,30 @@ public final class E2eCommand implements Callable<Integer> {
                 && tasks.findValuesAsText("state").stream().allMatch("RUNNING"::equals);
     }
 
-    /** Deletes what the run registered and every document of every run (found by the generator's interface prefix). */
+    /** Deletes what a round registered: its connector, the pipeline and its index, the round's file. */
     private void cleanUp(Http engine, Http connect, String connector, Path file) {
-        out.println("Cleaning up: connector " + connector + ", pipeline " + PIPELINE + ", index " + PIPELINE_INDEX
-                + ", the benchmark's documents in cwl-vpcflow-*, " + file.getFileName());
         try {
             connect.send("DELETE", "/connectors/" + connector, null);
             deleteIfExists(engine, "/_ingest/pipeline/" + PIPELINE);
             deleteIfExists(engine, "/" + PIPELINE_INDEX);
+            Files.deleteIfExists(file);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            System.err.println("secpipe bench e2e: cleaning up failed: " + e);
+        }
+    }
+
+    /** Deletes the documents of every round (and of earlier runs), per-minute sums included, by the generator's interface prefix. */
+    private void cleanUpDocuments(Http engine) {
+        out.println("Cleaning up: the benchmark's connectors, pipeline " + PIPELINE + " and index " + PIPELINE_INDEX
+                + " are deleted; deleting its documents in cwl-vpcflow-* (interface_id " + FlowLineGenerator.INTERFACE_PREFIX + "*)");
+        try {
             ObjectNode query = JSON.createObjectNode();
             query.putObject("query").putObject("prefix").put("interface_id", FlowLineGenerator.INTERFACE_PREFIX);
             JsonNode task = engine.send("POST", "/cwl-vpcflow-*/_delete_by_query?conflicts=proceed&wait_for_completion=false", query)
                     .orThrow("_delete_by_query").body();
             awaitTask(engine, task.path("task").asText(), Instant.now().plusSeconds(300));
-            Files.deleteIfExists(file);
         } catch (IOException | InterruptedException | RuntimeException e) {
-            System.err.println("secpipe bench e2e: cleaning up failed: " + e);
+            System.err.println("secpipe bench e2e: deleting the benchmark's documents failed: " + e);
         }
     }
 
@@ -430,6 +468,7 @@ public final class E2eCommand implements Callable<Integer> {
     static final class Pacer {
         private final long rate;
         private final long startNanos = System.nanoTime();
+        private final long startMillis = System.currentTimeMillis();
 
         Pacer(long rate) {
             this.rate = rate;
@@ -438,6 +477,11 @@ public final class E2eCommand implements Callable<Integer> {
         /** Lines per chunk: a hundredth of a second's worth, or 1000 when unpaced. */
         long chunk() {
             return rate == 0 ? 1000 : Math.max(1, rate / 100);
+        }
+
+        /** The wall-clock time at which the line after the first {@code linesBefore} is due. */
+        long dueMillis(long linesBefore) {
+            return startMillis + (rate == 0 ? 0 : linesBefore * 1000 / rate);
         }
 
         /** Waits until {@code linesSent} lines are due. */
