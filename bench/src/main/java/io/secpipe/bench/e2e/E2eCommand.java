@@ -116,11 +116,17 @@ public final class E2eCommand implements Callable<Integer> {
             stack = new LocalStack(settings, out);
             out.println("No local stack runs in " + stackHome + ": starting one for the benchmark"
                     + (keepStack ? " (left running afterwards)." : " (stopped again at the end)."));
-            stack.up();
+            try {
+                stack.up();
+            } catch (StackException e) {
+                System.err.println("secpipe bench e2e: " + e.getMessage());
+                return 1;
+            }
             started = true;
         }
+        String lastLine;
         try {
-            return benchmark(settings, stack);
+            lastLine = benchmark(settings, stack);
         } catch (StackException | IOException | IllegalStateException e) {
             System.err.println("secpipe bench e2e: " + e.getMessage());
             return 1;
@@ -129,9 +135,15 @@ public final class E2eCommand implements Callable<Integer> {
                 stack.down();
             }
         }
+        if (lastLine == null) {
+            return 1;
+        }
+        out.println(lastLine); // the last line, for scripts: after the stack's own messages
+        return 0;
     }
 
-    private int benchmark(StackSettings settings, LocalStack stack) throws Exception {
+    /** Both rounds; the closing line, or null (after saying why) when a round did not index everything. */
+    private String benchmark(StackSettings settings, LocalStack stack) throws Exception {
         Http engine = Http.engine(settings.engineUrl(), System.getenv());
         Http connect = stack.connectRest();
         Map<String, Long> groups = new LinkedHashMap<>();
@@ -139,32 +151,32 @@ public final class E2eCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "secpipe bench e2e: %d synthetic v2 flow lines (%d interfaces), offered %s, on %d cores; stack in %s (%s)%n",
                 events, INTERFACES, rate == 0 ? "as fast as possible" : rate + "/s", Runtime.getRuntime().availableProcessors(),
                 settings.home(), settings.engine().displayName());
+        Run[] measured;
         try {
             if (warmup > 0) {
                 // a stack just started runs its first tens of thousands of records through cold JIT and cold caches
                 out.printf(Locale.ROOT, "Warm-up: %d lines through both, not measured%n", warmup);
                 Run[] warm = round(settings, engine, connect, groups, warmup, false);
                 if (warm == null) {
-                    return 1;
+                    return null;
                 }
                 out.printf(Locale.ROOT, "  warm-up: ours %.0f events/s, ingest pipeline %.0f events/s%n",
                         warm[0].eventsPerSecond(), warm[1].eventsPerSecond());
             }
-            Run[] measured = round(settings, engine, connect, groups, events, true);
-            if (measured == null) {
-                return 1;
-            }
-            Run ours = measured[0];
-            Run theirs = measured[1];
-            double ratio = ours.eventsPerSecond() / theirs.eventsPerSecond();
-            out.printf(Locale.ROOT, "ours %.0f events/s, ingest pipeline %.0f events/s: ours/theirs %.2f%n",
-                    ours.eventsPerSecond(), theirs.eventsPerSecond(), ratio);
-            out.printf(Locale.ROOT, "e2e events_per_s=%d p99_ms=%d ratio_vs_ingest_pipeline=%.2f%n",
-                    Math.round(ours.eventsPerSecond()), ours.latency().at(99), ratio);
-            return 0;
+            measured = round(settings, engine, connect, groups, events, true);
         } finally {
             cleanUpDocuments(engine);
         }
+        if (measured == null) {
+            return null;
+        }
+        Run ours = measured[0];
+        Run theirs = measured[1];
+        double ratio = ours.eventsPerSecond() / theirs.eventsPerSecond();
+        out.printf(Locale.ROOT, "ours %.0f events/s, ingest pipeline %.0f events/s: ours/theirs %.2f%n",
+                ours.eventsPerSecond(), theirs.eventsPerSecond(), ratio);
+        return String.format(Locale.ROOT, "e2e events_per_s=%d p99_ms=%d ratio_vs_ingest_pipeline=%.2f",
+                Math.round(ours.eventsPerSecond()), ours.latency().at(99), ratio);
     }
 
     /** Ours then theirs on {@code count} fresh lines; null (after saying why) when either did not index them all. */
