@@ -40,6 +40,11 @@ import picocli.CommandLine.Option;
  * lines over the time from the first write to the moment the last document is searchable. Theirs: the same lines
  * bulk-indexed as raw messages into a separate index, through a pipeline that parses them and looks up geo.
  * Ends with one line: {@code e2e events_per_s=N p99_ms=N ratio_vs_ingest_pipeline=X.XX}.
+ *
+ * <p>Unpaced ({@code --rate 0}), the latency is mostly the time a line waits in the backlog, so p99 is close to the
+ * run's length; a rate below both sides' capacity ({@code --rate 1000}) measures the latency a steady load sees.
+ *
+ * <pre>java -cp bench/target/benchmarks.jar io.secpipe.bench.e2e.E2eCommand --root . --home .secpipe --events 100000</pre>
  */
 @Command(name = "e2e", mixinStandardHelpOptions = true,
         description = "End-to-end throughput and ingest-to-searchable latency of the local stack, against an engine ingest pipeline.")
@@ -78,10 +83,10 @@ public final class E2eCommand implements Callable<Integer> {
     Path home;
     @Option(names = "--kafka-port", description = "Ports for a stack this command starts (default: the home's saved ones, else the standard ones).")
     Integer kafkaPort;
-    @Option(names = "--controller-port") Integer controllerPort;
-    @Option(names = "--connect-port") Integer connectPort;
-    @Option(names = "--engine-port") Integer enginePort;
-    @Option(names = "--engine-transport-port") Integer engineTransportPort;
+    @Option(names = "--controller-port", description = "As --kafka-port.") Integer controllerPort;
+    @Option(names = "--connect-port", description = "As --kafka-port.") Integer connectPort;
+    @Option(names = "--engine-port", description = "As --kafka-port.") Integer enginePort;
+    @Option(names = "--engine-transport-port", description = "As --kafka-port.") Integer engineTransportPort;
 
     private final PrintStream out = System.out;
 
