@@ -53,6 +53,11 @@ public final class LocalStack {
         return processes;
     }
 
+    /** The Connect worker's REST API, with the stack's basic-auth credentials when it has them. */
+    public Http connectRest() {
+        return ConnectWorker.rest(settings);
+    }
+
     public boolean anyRunning() {
         return processes().values().stream().anyMatch(Optional::isPresent);
     }
