@@ -1,0 +1,45 @@
+package io.secpipe.bench.nab;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Where the NAB data is by default: {@code <repo root>/../shared/nab}. */
+public final class NabPaths {
+
+    /** Set by bin/secpipe. */
+    public static final String ROOT_PROPERTY = "secpipe.root";
+
+    private NabPaths() {
+    }
+
+    /**
+     * {@code shared/nab} beside the repo root; failing that, beside one of its ancestors (a work tree of the
+     * repository may sit a level deeper than the checkout the data was put beside). When none exists, the first.
+     */
+    public static Path defaultDir() {
+        Path root = repoRoot();
+        for (Path dir = root.getParent(); dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolve("shared").resolve("nab");
+            if (Files.isDirectory(candidate)) {
+                return candidate;
+            }
+        }
+        return root.resolveSibling("shared").resolve("nab");
+    }
+
+    /** The system property {@code secpipe.root}, else the nearest directory up from here with pom.xml and bench/. */
+    public static Path repoRoot() {
+        String property = System.getProperty(ROOT_PROPERTY);
+        if (property != null && !property.isBlank()) {
+            return Path.of(property).toAbsolutePath().normalize();
+        }
+        Path start = Path.of("").toAbsolutePath().normalize();
+        for (Path dir = start; dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("pom.xml")) && Files.isDirectory(dir.resolve("bench"))) {
+                return dir;
+            }
+        }
+        throw new IllegalStateException("no secpipe repository (a directory with pom.xml and bench/) above " + start
+                + "; set -D" + ROOT_PROPERTY + " or give the NAB directory");
+    }
+}
