@@ -38,6 +38,9 @@ public final class AnomalyScorer {
                 .transformMethod(settings.transform())
                 .randomSeed(settings.seed())
                 .build();
+        if (settings.lowerThreshold() > 0) {
+            forest.setLowerThreshold(settings.lowerThreshold());
+        }
         return new AnomalyScorer(forest, settings.fields());
     }
 

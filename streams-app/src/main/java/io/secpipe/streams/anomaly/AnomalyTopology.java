@@ -1,5 +1,6 @@
 package io.secpipe.streams.anomaly;
 
+import com.amazon.randomcutforest.config.TransformMethod;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -49,8 +50,12 @@ public final class AnomalyTopology {
                         List.of("interface_id"), "", List.of("bytes"), "@timestamp", SeriesConfig.Bucket.SUM, 10_000, 100, forest);
                 case "ossec-alerts" -> new SeriesConfig(detector, props.getProperty("ossec.minute.topic", "ossec.minute"),
                         List.of(), "rule:", List.of("count"), "@timestamp", SeriesConfig.Bucket.LAST, 10_000, 100, forest);
+                // Readings are independent draws: a spike is one point, which a shingle of one sees best; but then
+                // the adaptive threshold also flags the edges of the ordinary range (3% of readings), which a
+                // floor of 1.5 on the score removes (the demo's spikes score above 2).
                 case "sensor" -> new SeriesConfig(detector, props.getProperty("sensor.topic", "raw.sensor"),
-                        List.of("sensor_id"), "", List.of("value"), "timestamp", SeriesConfig.Bucket.NONE, 1_000, 100, forest);
+                        List.of("sensor_id"), "", List.of("value"), "timestamp", SeriesConfig.Bucket.NONE, 1_000, 100,
+                        forest.forSpikes(1, TransformMethod.NONE, 1.5));
                 // any other family is described wholly by its anomaly.<detector>.* settings
                 default -> new SeriesConfig(detector, required(props, detector, "input.topic"),
                         list(props.getProperty("anomaly." + detector + ".key.fields", "")), "",
