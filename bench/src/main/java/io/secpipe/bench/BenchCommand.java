@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
 import java.io.UncheckedIOException;
 
 /** {@code secpipe bench <harness>}: a thin parent; each harness is a subcommand. */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {NabCommand.class},
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {NabCommand.class, io.secpipe.bench.e2e.E2eCommand.class},
         description = "Benchmark harnesses. They print figures; nothing is asserted.")
 public final class BenchCommand implements Runnable {
 

@@ -15,8 +15,9 @@ public final class Detectors {
     private static final Map<String, Supplier<Detector>> BUILT_IN = new LinkedHashMap<>();
 
     static {
-        // one line a detector; the default below follows once "rcf" is here
+        // one line a detector; "rcf" is the default
         BUILT_IN.put("null", NullDetector::new);
+        BUILT_IN.put("rcf", RcfDetector::new);
     }
 
     private Detectors() {
