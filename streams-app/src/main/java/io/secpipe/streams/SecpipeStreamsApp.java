@@ -80,8 +80,9 @@ public final class SecpipeStreamsApp implements Callable<Integer> {
         return topology(props, MaxMindGeoLookup.fromSettings(props));
     }
 
-    /** Every topology; {@code geo} is one set of GeoIP readers for all that place addresses. */
-    static Topology topology(Properties props, GeoLookup geo) {
+    /** Every topology; {@code geo} is one set of GeoIP readers for all that place addresses (public: the local
+     * stack's tests check that it creates every topic this reads or writes). */
+    public static Topology topology(Properties props, GeoLookup geo) {
         StreamsBuilder builder = new StreamsBuilder();
         FlowLogTopology.addTo(builder, FlowLogTopology.Config.from(props, geo));
         VpcFlowAnalytics.addTo(builder, props);
