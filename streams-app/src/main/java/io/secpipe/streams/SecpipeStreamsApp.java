@@ -1,6 +1,7 @@
 package io.secpipe.streams;
 
 import io.secpipe.streams.anomaly.AnomalyTopology;
+import io.secpipe.streams.clicks.ClicksMinuteTopology;
 import io.secpipe.streams.cloudtrail.CloudTrailTopology;
 import io.secpipe.streams.ec2.Ec2EnforcerTopology;
 import io.secpipe.streams.geo.GeoLookup;
@@ -89,6 +90,7 @@ public final class SecpipeStreamsApp implements Callable<Integer> {
         OssecTopology.addTo(builder, OssecTopology.Config.from(props), geo);
         CloudTrailTopology.addTo(builder, CloudTrailTopology.Config.from(props), geo);
         Ec2EnforcerTopology.addTo(builder, Ec2EnforcerTopology.Config.from(props));
+        ClicksMinuteTopology.addTo(builder, ClicksMinuteTopology.Config.from(props));
         AnomalyTopology.addTo(builder, AnomalyTopology.Config.from(props));
         return builder.build(props);
     }

@@ -24,7 +24,7 @@ class SecpipeStreamsAppTest {
         Topology topology = SecpipeStreamsApp.topology(props);
         String described = topology.describe().toString();
         for (String topic : List.of("raw.vpcflow", "vpcflow.enriched", "raw.ossec", "raw.cloudtrail", "cloudtrail.ec2", "ref.eni",
-                "ref.security-groups", "ref.instances")) {
+                "ref.security-groups", "ref.instances", "raw.clicks", "ref.users", "raw.sensor")) {
             assertThat(described).as("a source reads " + topic).contains(topic);
         }
         try (TopologyTestDriver driver = new TopologyTestDriver(topology, props)) {
@@ -39,6 +39,14 @@ class SecpipeStreamsAppTest {
             var normalized = driver.createOutputTopic("ossec.alerts", Serdes.String().deserializer(), Serdes.String().deserializer());
             assertThat(enriched.readValue()).contains("\"interface_id\":\"eni-1\"", "\"protocol_name\":\"tcp\"");
             assertThat(normalized.readValue()).contains("\"sidid\":5716").contains("web-1");
+
+            TestInputTopic<String, byte[]> clicks = driver.createInputTopic("raw.clicks", Serdes.String().serializer(), Serdes.ByteArray().serializer());
+            var minute = driver.createOutputTopic("clicks.minute", Serdes.String().deserializer(), Serdes.String().deserializer());
+            clicks.pipeInput("u-1", "{\"article_id\":\"a-1\",\"user_id\":\"u-1\",\"action\":\"click\",\"timestamp\":\"2026-11-01T10:00:00Z\"}"
+                    .getBytes(StandardCharsets.UTF_8));
+            clicks.pipeInput("u-1", "{\"article_id\":\"a-1\",\"user_id\":\"u-1\",\"action\":\"click\",\"timestamp\":\"2026-11-01T10:10:00Z\"}"
+                    .getBytes(StandardCharsets.UTF_8));
+            assertThat(minute.readKeyValue().key).isEqualTo("[\"unknown\",\"unknown\",\"a-1\"]@2026-11-01T10:00:00Z");
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.secpipe.streams.vpcflow;
+package io.secpipe.streams.time;
 
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
@@ -8,9 +8,10 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 /**
  * Counts the records a downstream tumbling-window aggregation will drop as late (their window closed:
  * window end + grace at or before stream time), in {@code secpipe-stage-metrics: late-record-total}
- * with the stage's name. Passes every record on: the aggregation decides, this only makes it visible.
+ * with the stage's name. Passes every record on: the aggregation decides, this only makes it visible. It must sit
+ * on the stream the aggregation reads (after any repartition), so that both see the same records in the same order.
  */
-final class LateRecordCounter<V> implements FixedKeyProcessor<String, V, V> {
+public final class LateRecordCounter<V> implements FixedKeyProcessor<String, V, V> {
 
     private final String stage;
     private final long sizeMs;
@@ -19,7 +20,7 @@ final class LateRecordCounter<V> implements FixedKeyProcessor<String, V, V> {
     private Sensor late;
     private long observed = Long.MIN_VALUE;
 
-    LateRecordCounter(String stage, long sizeMs, long graceMs) {
+    public LateRecordCounter(String stage, long sizeMs, long graceMs) {
         this.stage = stage;
         this.sizeMs = sizeMs;
         this.graceMs = graceMs;
@@ -35,8 +36,9 @@ final class LateRecordCounter<V> implements FixedKeyProcessor<String, V, V> {
     @Override
     public void process(FixedKeyRecord<String, V> record) {
         long ts = record.timestamp();
-        // the same rule as the window aggregation: stream time includes this record
-        observed = Math.max(Math.max(observed, ts), context.currentStreamTimeMs());
+        // the window aggregation's own rule: the latest time this processor saw, this record included (not the
+        // task's stream time, which in a test driver is shared by every sub-topology)
+        observed = Math.max(observed, ts);
         long windowEnd = ts - Math.floorMod(ts, sizeMs) + sizeMs;
         if (windowEnd <= observed - graceMs) {
             late.record();
