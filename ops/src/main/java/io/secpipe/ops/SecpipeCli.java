@@ -119,7 +119,8 @@ public final class SecpipeCli {
     @Command(mixinStandardHelpOptions = true, name = "replay", description = "Send files through the running stack (source connector, Streams, sink) and wait until indexed.")
     static class ReplayCommand extends Base {
         @Option(names = "--type", required = true,
-                description = "What the files hold: vpcflow, ossec (alerts.json), cloudtrail, csv (ref.users), eni, security-groups, instances")
+                description = "What the files hold: vpcflow, ossec (alerts.json), cloudtrail, csv (ref.users), clicks (JSON lines), "
+                        + "sensor (JSON lines), eni, security-groups, instances")
         String type;
         @Option(names = "--timeout", defaultValue = "300", description = "Seconds to wait for the records to be indexed.")
         long timeoutSeconds;
@@ -159,7 +160,7 @@ public final class SecpipeCli {
         }
     }
 
-    @Command(mixinStandardHelpOptions = true, name = "demo", description = "Start the stack, replay the sample flow logs and print a summary.")
+    @Command(mixinStandardHelpOptions = true, name = "demo", description = "Start the stack, replay the sample flow logs, sensor readings and clickstream, and print a summary.")
     static class DemoCommand extends Base {
         @CommandLine.Mixin StartOptions start;
         @Option(names = "--exit", description = "Stop the stack afterwards.")

@@ -55,6 +55,9 @@ public final class Replay {
         OSSEC("ossec-file-source.json", "cwl-ossec-*,-cwl-ossec-minute-*"),
         CLOUDTRAIL("cloudtrail-file-source.json", null),
         CSV("csv-file-source.json", null),
+        // clickstream events and sensor readings become per-minute counts and anomaly scores, not one document each
+        CLICKS("clicks-file-source.json", null),
+        SENSOR("sensor-file-source.json", null),
         // the EC2 inventory file connector takes any describe-* output; the three names say what the user holds
         ENI("ec2-inventory-file-source.json", null),
         SECURITY_GROUPS("ec2-inventory-file-source.json", null),

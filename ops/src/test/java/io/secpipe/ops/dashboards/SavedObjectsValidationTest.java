@@ -120,31 +120,6 @@ class SavedObjectsValidationTest {
                 Map.entry("secpipe-index-vpcflow", "cwl-vpcflow-*,-cwl-vpcflow-minute-*"));
     }
 
-    /**
-     * Until anomalies.json and clicks-minute.json arrive from their branches, the Anomalies and Trends objects
-     * are checked against the documents agreed for them (an agreed template is used only where no real one
-     * lists the pattern).
-     */
-    @Test
-    void anomaliesAndTrendsFitTheDocumentsAgreedForTheirTemplates() throws IOException {
-        List<IndexTemplates.Template> all = new ArrayList<>(templates.all());
-        all.add(agreed("anomalies.json (agreed)", "secpipe-anomalies-*", """
-                {"@timestamp": {"type": "date"}, "detector": {"type": "keyword"}, "key": {"type": "keyword"},
-                 "fields": {"type": "keyword"}, "values": {"type": "double"}, "value": {"type": "double"},
-                 "score": {"type": "double"}, "grade": {"type": "double"}, "anomaly": {"type": "boolean"},
-                 "anomaly_start": {"type": "boolean"}, "expected_values": {"type": "double"},
-                 "attribution": {"type": "object"}, "ANOMALY_SCORE": {"type": "double"}}"""));
-        all.add(agreed("clicks-minute.json (agreed)", "clicks-minute-*", """
-                {"@timestamp": {"type": "date"}, "window_end": {"type": "date"}, "gender": {"type": "keyword"},
-                 "segment_id": {"type": "keyword"}, "article_id": {"type": "keyword"},
-                 "impressions": {"type": "long"}, "clicks": {"type": "long"}}"""));
-        assertThat(new SavedObjectsCheck(new IndexTemplates(all), Set.of()).problems(objects())).isEmpty();
-    }
-
-    private static IndexTemplates.Template agreed(String name, String pattern, String properties) throws IOException {
-        return new IndexTemplates.Template(name, List.of(pattern), JSON.readTree(properties));
-    }
-
     // The check itself: each kind of mistake is caught, with a message that says where.
 
     @Test

@@ -38,9 +38,10 @@ class ClicksMinuteTopologyTest {
     void start() {
         Properties props = new Properties();
         props.setProperty("clicks.minute.grace", "PT30S");
+        props.setProperty("application.id", "secpipe-streams");
         StreamsBuilder builder = new StreamsBuilder();
         ClicksMinuteTopology.addTo(builder, ClicksMinuteTopology.Config.from(props));
-        driver = new TopologyTestDriver(builder.build());
+        driver = new TopologyTestDriver(builder.build(), props);
         clicks = driver.createInputTopic("raw.clicks", Serdes.String().serializer(), Serdes.String().serializer());
         users = driver.createInputTopic("ref.users", Serdes.String().serializer(), Serdes.String().serializer());
         minute = driver.createOutputTopic("clicks.minute", Serdes.String().deserializer(), Serdes.String().deserializer());
@@ -144,6 +145,32 @@ class ClicksMinuteTopologyTest {
         assertThat(metric("late-record-total")).isEqualTo(2.0);
         event(200, "u-1", "a-1", "impression");
         assertThat(closed()).containsExactly(Map.entry("[\"f\",\"s-1\",\"a-1\"]@2026-11-01T10:01:00Z", "2 0 0.0"));
+    }
+
+    /**
+     * The test driver has one partition per topic, so the second partition of raw.clicks is played by its partial,
+     * sent as that partition's task would send it: the document is updated with the exact sum, and a partial sent
+     * again (a task that crashed before its commit) replaces its earlier self instead of adding to it.
+     */
+    @Test
+    void theMinuteOfEachPartitionIsFinalOnceAndTheDocumentIsTheSumOfThePartitions() {
+        event(1, "u-1", "a-1", "impression");
+        event(2, "u-1", "a-1", "click");
+        event(100, "u-1", "a-9", "impression");       // this partition closes 10:00
+        String key = "[\"f\",\"s-1\",\"a-1\"]@2026-11-01T10:00:00Z";
+        assertThat(closed()).containsExactly(Map.entry(key, "1 1 1.0"));
+
+        TestInputTopic<String, ClicksMinuteTopology.Partial> partials = driver.createInputTopic(
+                "secpipe-streams-clicks-minute-by-window-repartition", Serdes.String().serializer(),
+                ClicksMinuteTopology.partialSerde().serializer());
+        partials.pipeInput(key, new ClicksMinuteTopology.Partial(1, new ClicksMinuteTopology.Tally(3, 1)));
+        assertThat(closed()).containsExactly(Map.entry(key, "4 2 0.5"));
+        partials.pipeInput(key, new ClicksMinuteTopology.Partial(1, new ClicksMinuteTopology.Tally(3, 1)));
+        assertThat(closed()).containsExactly(Map.entry(key, "4 2 0.5"));
+
+        event(3, "u-1", "a-1", "click");              // late for this partition: counted, not added
+        assertThat(metric("late-record-total")).isEqualTo(1.0);
+        assertThat(minute.isEmpty()).isTrue();
     }
 
     @Test
