@@ -18,6 +18,7 @@ public final class Detectors {
         // one line a detector; "rcf" is the default
         BUILT_IN.put("null", NullDetector::new);
         BUILT_IN.put("rcf", RcfDetector::new);
+        BUILT_IN.put("rcf-tuning", () -> new RcfTuningDetector(System.getProperties()));
     }
 
     private Detectors() {

@@ -3,8 +3,11 @@ package io.secpipe.bench.nab;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Where the NAB data is by default: {@code <repo root>/../shared/nab}. */
+/** Where the NAB data is by default: {@code $SECPIPE_NAB_DIR}, else {@code <repo root>/../shared/nab}. */
 public final class NabPaths {
+
+    /** Where the NAB directory is when it is not beside the checkout. */
+    public static final String DIR_ENV = "SECPIPE_NAB_DIR";
 
     /** Set by bin/secpipe. */
     public static final String ROOT_PROPERTY = "secpipe.root";
@@ -17,6 +20,10 @@ public final class NabPaths {
      * repository may sit a level deeper than the checkout the data was put beside). When none exists, the first.
      */
     public static Path defaultDir() {
+        String env = System.getenv(DIR_ENV);
+        if (env != null && !env.isBlank()) {
+            return Path.of(env).toAbsolutePath().normalize();
+        }
         Path root = repoRoot();
         for (Path dir = root.getParent(); dir != null; dir = dir.getParent()) {
             Path candidate = dir.resolve("shared").resolve("nab");
