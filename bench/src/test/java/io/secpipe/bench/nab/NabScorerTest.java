@@ -21,7 +21,7 @@ class NabScorerTest {
 
     @BeforeAll
     static void load() {
-        dir = NabPaths.defaultDir();
+        dir = NabData.dir();
         corpus = Corpus.load(dir);
     }
 

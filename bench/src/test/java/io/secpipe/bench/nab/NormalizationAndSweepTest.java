@@ -22,7 +22,7 @@ class NormalizationAndSweepTest {
 
     @BeforeAll
     static void load() {
-        corpus = Corpus.load(NabPaths.defaultDir());
+        corpus = Corpus.load(NabData.dir());
     }
 
     @Test
@@ -78,9 +78,9 @@ class NormalizationAndSweepTest {
     @Test
     void anUnknownDetectorIsAClearError() {
         assertThatThrownBy(() -> Detectors.named("nope", corpus.dir()))
-                .hasMessageContaining("no detector 'nope'").hasMessageContaining("[null]");
-        assertThat(Detectors.builtIn()).containsOnlyKeys("null");
-        assertThat(Detectors.defaultName()).isEqualTo("published:randomCutForest");
+                .hasMessageContaining("no detector 'nope'").hasMessageContaining("[null, rcf, rcf-tuning]");
+        assertThat(Detectors.builtIn()).containsOnlyKeys("null", "rcf", "rcf-tuning");
+        assertThat(Detectors.defaultName()).isEqualTo("rcf");
     }
 
     private static NabResult run(String name, Supplier<Detector> detector) {

@@ -27,7 +27,7 @@ class PublishedScoresReproductionTest {
 
     @BeforeAll
     static void load() throws IOException {
-        corpus = Corpus.load(NabPaths.defaultDir());
+        corpus = Corpus.load(NabData.dir());
         thresholds = new ObjectMapper().readTree(corpus.dir().resolve("config/thresholds.json").toFile());
     }
 
