@@ -1,10 +1,9 @@
 package io.secpipe.streams.clicks;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.secpipe.streams.json.JsonObjects;
 import io.secpipe.streams.time.EventTimes;
-import java.io.IOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -20,19 +19,11 @@ public record ClickEvent(String articleId, String userId, boolean click, long ep
     static final ObjectMapper JSON = new ObjectMapper();
 
     public static ClickEvent parse(byte[] value, long recordTimestamp) throws MalformedClickException {
-        if (value == null) {
-            throw new MalformedClickException("the record has no value");
-        }
         JsonNode event;
         try {
-            event = JSON.readTree(value);
-        } catch (JsonProcessingException e) {
-            throw new MalformedClickException("not JSON: " + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw new MalformedClickException("not JSON: " + e.getMessage(), e);
-        }
-        if (event == null || !event.isObject()) {
-            throw new MalformedClickException("not a JSON object");
+            event = JsonObjects.parse(value);
+        } catch (JsonObjects.NotAnObject e) {
+            throw new MalformedClickException(e.getMessage(), e);
         }
         String article = text(event, "article_id");
         String action = text(event, "action").toLowerCase(Locale.ROOT);
