@@ -28,9 +28,9 @@ public final class Detectors {
         return Collections.unmodifiableMap(BUILT_IN);
     }
 
-    /** {@code rcf} once it is registered, the published Random Cut Forest scores until then. */
+    /** {@code rcf}, the Streams app's scorer. */
     public static String defaultName() {
-        return BUILT_IN.containsKey("rcf") ? "rcf" : PUBLISHED + "randomCutForest";
+        return "rcf";
     }
 
     /** A fresh detector per call; {@code nabDir} holds the published results {@code published:} replays. */

@@ -13,9 +13,8 @@ import java.util.concurrent.Callable;
 public final class NabCommand implements Callable<Integer> {
 
     @Option(names = "--detector", paramLabel = "NAME",
-            description = "A built-in detector (null, and rcf once registered) or published:<name>, replaying"
-                    + " results/<name>/ (e.g. published:numenta). Default: rcf, or published:randomCutForest"
-                    + " until rcf exists.")
+            description = "A built-in detector (null, rcf, rcf-tuning) or published:<name>, replaying"
+                    + " results/<name>/ (e.g. published:numenta). Default: rcf.")
     String detector;
 
     @Option(names = "--data", paramLabel = "DIR",

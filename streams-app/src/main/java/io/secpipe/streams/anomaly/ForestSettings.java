@@ -31,7 +31,7 @@ public record ForestSettings(int fields, int trees, int sampleSize, int shingleS
     /**
      * secpipe's defaults for one field: 50 trees of 256 points, a shingle of 1 and no transform, which scored best
      * on the NAB subset at this sample size (standard 53.6, against 28.3 with a shingle of 4 and normalization;
-     * bench's rcf-tuning detector measures others). A larger sample scores better still (1024: 59.2) but makes
+     * bench's rcf-tuning detector measures others). A larger sample scores better still (1024: 59.2; both on the raw score, without the bench's echo filter) but makes
      * every state write four times dearer; {@code sample.size} sets it per family.
      */
     public static ForestSettings defaults(int fields) {
