@@ -1,5 +1,7 @@
 package io.secpipe.bench.nab;
 
+import java.util.Arrays;
+
 /**
  * Keeps a score only when it is higher than every score of the previous {@code rows} rows, and gives 0 otherwise.
  * After a level shift the forest keeps scoring high for a while as it learns the new level; NAB rewards only a
@@ -10,13 +12,13 @@ final class EchoFilter {
 
     private final double[] recent;
     private int next;
-    private int filled;
 
     EchoFilter(int rows) {
         if (rows < 0) {
             throw new IllegalArgumentException("echo rows " + rows + " < 0");
         }
         this.recent = new double[rows];
+        Arrays.fill(recent, Double.NEGATIVE_INFINITY); // rows not yet seen hold nothing down
     }
 
     /** {@code score} if it beats the last {@code rows} scores (all of them, however filtered), else 0. */
@@ -25,12 +27,11 @@ final class EchoFilter {
             return score;
         }
         double max = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < filled; i++) {
-            max = Math.max(max, recent[i]);
+        for (double earlier : recent) {
+            max = Math.max(max, earlier);
         }
         recent[next] = score;
         next = (next + 1) % recent.length;
-        filled = Math.min(filled + 1, recent.length);
         return score > max ? score : 0;
     }
 }

@@ -31,8 +31,9 @@ public record ForestSettings(int fields, int trees, int sampleSize, int shingleS
     /**
      * secpipe's defaults for one field: 50 trees of 256 points, a shingle of 1 and no transform, which scored best
      * on the NAB subset at this sample size (standard 53.6, against 28.3 with a shingle of 4 and normalization;
-     * bench's rcf-tuning detector measures others). A larger sample scores better still (1024: 59.2; both on the raw score, without the bench's echo filter) but makes
-     * every state write four times dearer; {@code sample.size} sets it per family.
+     * bench's rcf-tuning detector measures others). A larger sample scores better still (1024: 59.2; both on the
+     * raw score, without the bench's echo filter) but makes every state write four times dearer; {@code sample.size}
+     * sets it per family.
      */
     public static ForestSettings defaults(int fields) {
         return new ForestSettings(fields, 50, 256, 1, 2560, TransformMethod.NONE, 0, 42, false);
