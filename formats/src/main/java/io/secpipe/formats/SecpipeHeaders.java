@@ -12,6 +12,19 @@ public final class SecpipeHeaders {
     /** The space-separated field list of a flow-log line (from the file's header line or the configured format). */
     public static final String FORMAT = "secpipe.format";
 
+    /**
+     * When the record was delivered, as an ISO-8601 instant ({@code 2026-11-01T10:05:00Z}): the S3 object's
+     * LastModified, the CloudWatch Logs event's timestamp, or a local file's modification time. Stable across
+     * replays of the same object; it is the event time of a record that carries none of its own (a flow-log
+     * format without {@code start}/{@code end}).
+     */
+    public static final String DELIVERY_TIME = "secpipe.delivery.time";
+
+    /** For records read through CloudWatch Logs (the API or a subscription payload): the log group, stream and owner. */
+    public static final String LOG_GROUP = "secpipe.cwl.log_group";
+    public static final String LOG_STREAM = "secpipe.cwl.log_stream";
+    public static final String LOG_OWNER = "secpipe.cwl.owner";
+
     /** Set on dead-letter records: the class of the error, its message and the stage that rejected the record. */
     public static final String ERROR_CLASS = "secpipe.error.class";
     public static final String ERROR_MESSAGE = "secpipe.error.message";
