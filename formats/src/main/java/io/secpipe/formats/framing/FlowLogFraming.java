@@ -8,12 +8,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * VPC Flow Logs files: a first line that names fields is the header and sets the field list (else
- * {@code defaultFormat}, see {@link io.secpipe.formats.vpcflow.FlowLogFormat#isHeader}); blank lines are
- * skipped; each other line is a record, untouched, keyed by its interface id, with the field list in
- * {@code secpipe.format}.
+ * VPC and Transit Gateway Flow Logs files. A line that names fields (see
+ * {@link io.secpipe.formats.vpcflow.FlowLogFormat#isHeader}) is a header, on whatever line it stands: it sets
+ * the field list of the lines after it (until the next header) and is no record. Before any header the field
+ * list is {@code defaultFormat}. Blank lines are skipped. Each other line is a record, untouched, with the field
+ * list in {@code secpipe.format}, keyed by the resource that reported it (see {@link #resourceKey}).
  */
 public final class FlowLogFraming extends LineFraming {
+
+    /** Key fields, in order of preference: one resource's flows stay in order on one partition. */
+    private static final List<String> KEY_FIELDS = List.of("interface-id", "tgw-attachment-id", "tgw-id");
 
     private final List<String> defaultFormat;
 
@@ -29,29 +33,38 @@ public final class FlowLogFraming extends LineFraming {
 
             @Override
             boolean header(long number, byte[] line) {
-                if (number == 1) {
-                    String text = new String(line, StandardCharsets.UTF_8);
-                    if (FlowLogFormat.isHeader(text)) {
-                        format = FlowLogFormat.tokens(text);
-                        formatHeader = String.join(" ", format);
-                        return true;
-                    }
+                // concatenated files and several header blocks in one file: every header switches the format
+                String text = new String(line, StandardCharsets.UTF_8);
+                if (FlowLogFormat.isHeader(text)) {
+                    format = FlowLogFormat.tokens(text);
+                    formatHeader = String.join(" ", format);
+                    return true;
                 }
                 return false;
             }
 
             @Override
             Frame frame(long number, byte[] line) {
-                return Frame.record(number, line, interfaceId(new String(line, StandardCharsets.UTF_8)),
+                return Frame.record(number, line, resourceKey(format, FlowLogFormat.tokens(new String(line, StandardCharsets.UTF_8))),
                         Map.of(SecpipeHeaders.FORMAT, formatHeader));
             }
-
-            /** Keeps one ENI's flows in order on one partition; a line of the wrong width has no key. */
-            private String interfaceId(String text) {
-                int index = format.indexOf("interface-id");
-                List<String> values = FlowLogFormat.tokens(text);
-                return index >= 0 && values.size() == format.size() ? values.get(index) : null;
-            }
         };
+    }
+
+    /**
+     * The interface id; for a transit-gateway flow, which has none, its attachment id, else the transit gateway's
+     * id. Null when the line has none of them, or is of the wrong width (its values cannot be told apart).
+     */
+    static String resourceKey(List<String> format, List<String> values) {
+        if (values.size() != format.size()) {
+            return null;
+        }
+        for (String field : KEY_FIELDS) {
+            int index = format.indexOf(field);
+            if (index >= 0 && !values.get(index).equals("-")) {
+                return values.get(index);
+            }
+        }
+        return null;
     }
 }

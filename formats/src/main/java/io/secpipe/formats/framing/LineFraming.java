@@ -23,7 +23,7 @@ abstract class LineFraming implements Framing {
 
     abstract FrameReader reader(Lines lines, InputStream in);
 
-    /** Reads line after line; a subclass frames one non-blank line, and may take line 1 as a header. */
+    /** Reads line after line; a subclass frames one non-blank line, and may take any line as a header. */
     abstract static class Reader implements FrameReader {
         final Lines lines;
         private final InputStream in;
@@ -46,7 +46,7 @@ abstract class LineFraming implements Framing {
             return null;
         }
 
-        /** True when the line is the file's header (seen even when resuming past it). */
+        /** True when the line is a header, no record (asked of every line, even those a resume skips). */
         boolean header(long number, byte[] line) {
             return false;
         }

@@ -8,8 +8,8 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * VPC Flow Logs field names (versions 2 to 8) as AWS spells them in a log format string and in the
- * header line of the files it delivers to S3.
+ * VPC and Transit Gateway Flow Logs field names (versions 2 to 8) as AWS spells them in a log format string
+ * and in the header line of the files it delivers to S3.
  */
 public final class FlowLogFormat {
 
@@ -20,7 +20,7 @@ public final class FlowLogFormat {
 
     public static final String DEFAULT_V2_STRING = String.join(" ", DEFAULT_V2);
 
-    /** Every field AWS documents, v2 through v8. */
+    /** Every field AWS documents, v2 through v8, for VPCs and for transit gateways. */
     public static final Set<String> KNOWN_FIELDS = Set.of(
             // v2
             "version", "account-id", "interface-id", "srcaddr", "dstaddr", "srcport", "dstport",
@@ -36,7 +36,21 @@ public final class FlowLogFormat {
             "ecs-container-id", "ecs-second-container-id", "ecs-service-name", "ecs-task-definition-arn",
             "ecs-task-arn", "ecs-task-id",
             // v8
-            "reject-reason");
+            "reject-reason",
+            // transit gateways (v6 of their table; the other fields they share with VPCs)
+            "resource-type", "tgw-id", "tgw-attachment-id", "tgw-src-vpc-account-id", "tgw-dst-vpc-account-id",
+            "tgw-src-vpc-id", "tgw-dst-vpc-id", "tgw-src-subnet-id", "tgw-dst-subnet-id", "tgw-src-eni", "tgw-dst-eni",
+            "tgw-src-az-id", "tgw-dst-az-id", "tgw-pair-attachment-id", "packets-lost-no-route", "packets-lost-blackhole",
+            "packets-lost-mtu-exceeded", "packets-lost-ttl-expired");
+
+    /** The default format of a transit gateway flow log: every field of its table, in the table's order. */
+    public static final List<String> DEFAULT_TGW = List.of(
+            "version", "resource-type", "account-id", "tgw-id", "tgw-attachment-id", "tgw-src-vpc-account-id",
+            "tgw-dst-vpc-account-id", "tgw-src-vpc-id", "tgw-dst-vpc-id", "tgw-src-subnet-id", "tgw-dst-subnet-id",
+            "tgw-src-eni", "tgw-dst-eni", "tgw-src-az-id", "tgw-dst-az-id", "tgw-pair-attachment-id", "srcaddr", "dstaddr",
+            "srcport", "dstport", "protocol", "packets", "bytes", "start", "end", "log-status", "type",
+            "packets-lost-no-route", "packets-lost-blackhole", "packets-lost-mtu-exceeded", "packets-lost-ttl-expired",
+            "tcp-flags", "region", "flow-direction", "pkt-src-aws-service", "pkt-dst-aws-service");
 
     /** Document field names of the known fields, computed once. */
     private static final Map<String, String> DOCUMENT_FIELDS = KNOWN_FIELDS.stream()
@@ -76,6 +90,13 @@ public final class FlowLogFormat {
      * (A data line always holds at least one value no field is named after: an address, a number, ACCEPT.)
      */
     public static boolean isHeader(String line) {
+        // no field name holds a digit, and nearly every data line does: most lines are told apart without a split
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c >= '0' && c <= '9') {
+                return false;
+            }
+        }
         List<String> tokens = tokens(line);
         return !tokens.isEmpty() && KNOWN_FIELDS.containsAll(tokens);
     }

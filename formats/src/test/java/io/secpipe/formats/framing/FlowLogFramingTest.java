@@ -46,6 +46,37 @@ class FlowLogFramingTest {
     }
 
     @Test
+    void aHeaderOnAnyLineSwitchesTheFormatForTheLinesAfterItAndIsNoRecord() throws IOException {
+        String text = V2_LINE + "\n"
+                + "interface-id srcaddr action\n"      // line 2: a second block, as in concatenated files
+                + "eni-1 10.0.0.1 ACCEPT\n"
+                + "\n"
+                + "instance-id interface-id srcaddr dstaddr pkt-srcaddr pkt-dstaddr\n" // line 5, after a blank line
+                + "- eni-1235b8ca123456789 10.0.1.5 10.0.0.220 10.0.1.5 203.0.113.5\n";
+        List<Frame> frames = frames(V2, utf8(text));
+        assertThat(positions(frames)).containsExactly(1L, 3L, 6L);
+        assertThat(frames).extracting(f -> f.headers().get(SecpipeHeaders.FORMAT)).containsExactly(FlowLogFormat.DEFAULT_V2_STRING,
+                "interface-id srcaddr action", "instance-id interface-id srcaddr dstaddr pkt-srcaddr pkt-dstaddr");
+        assertThat(frames).extracting(Frame::key).containsExactly("eni-0a1", "eni-1", "eni-1235b8ca123456789");
+
+        List<Frame> resumed = frames(V2, gzip(utf8(text)), 5);
+        assertThat(positions(resumed)).containsExactly(6L);
+        assertThat(resumed.get(0).headers()).as("the last header before the resume point still counts")
+                .containsEntry(SecpipeHeaders.FORMAT, "instance-id interface-id srcaddr dstaddr pkt-srcaddr pkt-dstaddr");
+    }
+
+    @Test
+    void aTransitGatewayFlowIsKeyedByItsAttachmentElseItsGateway() throws IOException {
+        String tgw = String.join(" ", FlowLogFormat.DEFAULT_TGW);
+        String line = "6 TransitGateway 123456789010 tgw-1 tgw-attach-1 - - - - - - - - - - - 10.0.0.1 10.0.0.2 1 2 6 1 1 "
+                + "1700000000 1700000060 OK IPv4 0 0 0 0 0 us-east-1 ingress - -";
+        List<Frame> frames = frames(V2, utf8(tgw + "\n" + line + "\n" + line.replace("tgw-attach-1", "-")
+                + "\nversion srcaddr\n6 10.0.0.1\n"));
+        assertThat(frames).extracting(Frame::key).containsExactly("tgw-attach-1", "tgw-1", null);
+        assertThat(frames.get(0).headers()).containsEntry(SecpipeHeaders.FORMAT, tgw);
+    }
+
+    @Test
     void aTruncatedGzipBreaksTheStreamWithAnIOException() {
         byte[] gz = gzip(utf8((V2_LINE + "\n").repeat(2000)));
         byte[] truncated = Arrays.copyOf(gz, gz.length / 2);

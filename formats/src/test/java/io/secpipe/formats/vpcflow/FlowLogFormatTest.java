@@ -18,6 +18,12 @@ class FlowLogFormatTest {
         // every token looks like a name, but one is not a field name
         assertThat(FlowLogFormat.isHeader("eni-1235b8ca123456789 ingress")).isFalse();
         assertThat(FlowLogFormat.isHeader("   ")).isFalse();
+        // a transit gateway's default format, and the v7/v8 fields
+        assertThat(FlowLogFormat.isHeader(String.join(" ", FlowLogFormat.DEFAULT_TGW))).isTrue();
+        assertThat(FlowLogFormat.DEFAULT_TGW).hasSize(36);
+        assertThat(FlowLogFormat.isHeader("ecs-cluster-arn ecs-task-id reject-reason resource-type tgw-pair-attachment-id")).isTrue();
+        // no field name holds a digit
+        assertThat(FlowLogFormat.KNOWN_FIELDS).noneMatch(f -> f.chars().anyMatch(Character::isDigit));
     }
 
     @Test

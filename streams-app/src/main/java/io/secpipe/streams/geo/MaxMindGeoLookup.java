@@ -7,6 +7,7 @@ import com.maxmind.geoip2.DatabaseReader;
 import com.maxmind.geoip2.exception.GeoIp2Exception;
 import com.maxmind.geoip2.model.AsnResponse;
 import com.maxmind.geoip2.model.CityResponse;
+import com.maxmind.geoip2.record.Subdivision;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,8 +25,10 @@ import org.slf4j.LoggerFactory;
  * readers are memory-mapped, thread-safe and cache decoded records ({@link CHMCache}), so one instance
  * serves every stream thread.
  *
- * <p>Document shape: {@code {"country_iso_code", "country_name", "city_name", "location": {"lat","lon"},
- * "asn", "as_org"}}, each present only when the database has it.
+ * <p>Document shape: {@code {"country_iso_code", "country_name", "region_iso_code", "region_name", "city_name",
+ * "location": {"lat","lon"}, "asn", "as_org"}}, each present only when the database has it. The region is the
+ * first of GeoIP2's subdivisions (the largest: a state, a province, England), its ISO 3166-2 code without the
+ * country prefix ({@code ENG}, {@code CA}).
  */
 public final class MaxMindGeoLookup implements GeoLookup, Closeable {
 
@@ -112,6 +115,17 @@ public final class MaxMindGeoLookup implements GeoLookup, Closeable {
             geo.put("country_iso_code", c.country().isoCode());
             if (c.country().getName() != null) {
                 geo.put("country_name", c.country().getName());
+            }
+        }
+        // the region is the first (largest) subdivision, a state or a country of the UK, as the seed's geo service
+        // gave it; a city can lie in smaller ones too
+        if (c.subdivisions() != null && !c.subdivisions().isEmpty()) {
+            Subdivision region = c.subdivisions().get(0);
+            if (region.isoCode() != null) {
+                geo.put("region_iso_code", region.isoCode());
+            }
+            if (region.getName() != null) {
+                geo.put("region_name", region.getName());
             }
         }
         if (c.city() != null && c.city().getName() != null) {

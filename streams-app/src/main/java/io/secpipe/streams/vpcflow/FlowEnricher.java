@@ -14,6 +14,10 @@ import java.util.List;
  * <p>Added fields: {@code vpc_id}, {@code subnet_id}, {@code instance_id} (only when the line lacks them),
  * {@code security_group_ids}, {@code direction} (inbound/outbound), {@code protocol_name},
  * {@code peer_interface_id}, {@code peer_security_group_ids}, {@code src_geo}, {@code dst_geo}.
+ *
+ * <p>A flow without an interface (a transit gateway's; a custom format that left {@code interface-id} out and
+ * whose interface ref.eni does not know) gets what the line itself allows: the direction from
+ * {@code flow-direction}, the protocol's name and geo.
  */
 public final class FlowEnricher {
 
@@ -45,7 +49,9 @@ public final class FlowEnricher {
                 doc.put("protocol_name", name);
             }
         }
-        if (peers != null && direction != null) {
+        // the peer is found by the address at the far end of an interface; a flow without an interface (a transit
+        // gateway's) has no near and far end in that sense
+        if (peers != null && direction != null && (own != null || doc.has("interface_id"))) {
             Eni peer = peers.find(direction.equals("inbound") ? src : dst, own != null ? own.vpcId() : text(doc, "vpc_id"));
             if (peer != null && (own == null || !peer.interfaceId().equals(own.interfaceId()))) {
                 putIfAbsent(doc, "peer_interface_id", peer.interfaceId());

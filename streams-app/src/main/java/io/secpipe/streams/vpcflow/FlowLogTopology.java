@@ -9,6 +9,8 @@ import io.secpipe.streams.geo.GeoLookup;
 import io.secpipe.streams.geo.MaxMindGeoLookup;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,7 +39,9 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * raw.vpcflow → vpcflow.enriched: each flow-log line parsed by the field list it carries (its
  * {@code secpipe.format} header) or the configured default, joined with its interface's ref.eni
  * document (a GlobalKTable) and enriched by {@link FlowEnricher}; a line that does not parse goes,
- * raw and with the reason in its headers, to dlq.vpcflow.
+ * raw and with the reason in its headers, to dlq.vpcflow. A header line is dropped. A flow without
+ * {@code start}/{@code end} takes its time from the {@code secpipe.delivery.time} header, else from the record's
+ * timestamp (see {@link FlowLogParser}).
  */
 public final class FlowLogTopology {
 
@@ -101,10 +105,17 @@ public final class FlowLogTopology {
                         .to(config.deadLetterTopic(), Produced.with(Serdes.String(), Serdes.ByteArray())), "dead-letter"));
     }
 
-    /** The line's own interface id; the record key (the source's interface id) when a custom format left it out. */
-    private static String eniKey(String recordKey, JsonNode document) {
+    /**
+     * The line's own interface id; when a custom format left it out, the record key if it names an interface (a
+     * CloudWatch Logs stream of a flow log is its interface). A transit-gateway flow has no interface: its key is
+     * its attachment, which ref.eni does not hold, so it joins nothing.
+     */
+    static String eniKey(String recordKey, JsonNode document) {
         JsonNode id = document.get("interface_id");
-        return id != null ? id.asText() : recordKey != null ? recordKey : "";
+        if (id != null) {
+            return id.asText();
+        }
+        return recordKey != null && recordKey.startsWith("eni-") ? recordKey : "";
     }
 
     /** Enriches each flow; rebuilds the address index of ref.eni when it is older than the refresh interval. */
@@ -186,12 +197,28 @@ public final class FlowLogTopology {
                     throw new FlowLogParseException("the record has no value");
                 }
                 String line = new String(raw, StandardCharsets.UTF_8);
-                ObjectNode document = FlowLogParser.parse(line, format(record));
+                if (FlowLogFormat.isHeader(line)) {
+                    return; // a header that reached the topic (the framing drops them) is no flow and no error
+                }
+                ObjectNode document = FlowLogParser.parse(line, format(record), deliveryTime(record), record.timestamp());
                 context.forward(record.withValue(new Parsed(document, null)));
             } catch (Exception e) {
                 // Anything a line can make the parser throw is that line's fault, not the app's: dead-letter it.
                 deadLetter.mark(record.headers(), e);
                 context.forward(record.withValue(new Parsed(null, raw)));
+            }
+        }
+
+        /** The source's delivery time; an unreadable one counts as none (the record's timestamp is then used). */
+        private static Instant deliveryTime(FixedKeyRecord<String, byte[]> record) {
+            Header header = record.headers().lastHeader(SecpipeHeaders.DELIVERY_TIME);
+            if (header == null || header.value() == null) {
+                return null;
+            }
+            try {
+                return Instant.parse(new String(header.value(), StandardCharsets.UTF_8).strip());
+            } catch (DateTimeParseException e) {
+                return null;
             }
         }
 

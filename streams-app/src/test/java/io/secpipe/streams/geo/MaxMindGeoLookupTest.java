@@ -18,13 +18,14 @@ class MaxMindGeoLookupTest {
     void findsCityCountryLocationAndAsnOfPublicAddresses() throws Exception {
         try (MaxMindGeoLookup geo = new MaxMindGeoLookup(CITY, ASN)) {
             assertThat(geo.lookup("81.2.69.142").orElseThrow().toString()).isEqualTo("{\"country_iso_code\":\"GB\","
-                    + "\"country_name\":\"United Kingdom\",\"city_name\":\"Testbury\",\"location\":{\"lat\":51.5142,\"lon\":-0.0931},"
+                    + "\"country_name\":\"United Kingdom\",\"region_iso_code\":\"ENG\",\"region_name\":\"England\",\"city_name\":\"Testbury\",\"location\":{\"lat\":51.5142,\"lon\":-0.0931},"
                     + "\"asn\":64512,\"as_org\":\"Test Carrier One\"}");
             assertThat(geo.lookup("2a02:cf40::1").orElseThrow().toString()).isEqualTo("{\"country_iso_code\":\"DE\","
-                    + "\"country_name\":\"Germany\",\"city_name\":\"Testburg\",\"location\":{\"lat\":52.52,\"lon\":13.405},"
+                    + "\"country_name\":\"Germany\",\"region_iso_code\":\"BE\",\"region_name\":\"Berlin\",\"city_name\":\"Testburg\",\"location\":{\"lat\":52.52,\"lon\":13.405},"
                     + "\"asn\":64514,\"as_org\":\"Test Carrier Six\"}");
-            // a country without a city, an ASN without a place
-            assertThat(geo.lookup("2.125.160.216").orElseThrow().has("city_name")).isFalse();
+            // a country without a region or a city, an ASN without a place
+            assertThat(geo.lookup("2.125.160.216").orElseThrow().toString()).isEqualTo("{\"country_iso_code\":\"FR\","
+                    + "\"country_name\":\"France\",\"location\":{\"lat\":46.0,\"lon\":2.0}}");
             assertThat(geo.lookup("1.128.0.1").orElseThrow().toString()).isEqualTo("{\"asn\":64515,\"as_org\":\"Test Carrier Three\"}");
             assertThat(geo.lookup("8.8.8.8")).isEmpty();
         }

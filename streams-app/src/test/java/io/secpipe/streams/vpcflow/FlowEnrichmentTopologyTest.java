@@ -64,11 +64,11 @@ class FlowEnrichmentTopologyTest {
                 .isEqualTo("{\"@timestamp\":\"2023-11-14T22:13:20Z\",\"version\":2,\"account_id\":\"111122223333\","
                         + "\"interface_id\":\"" + WEB + "\",\"srcaddr\":\"81.2.69.142\",\"dstaddr\":\"10.20.1.10\",\"srcport\":51234,"
                         + "\"dstport\":443,\"protocol\":6,\"packets\":10,\"bytes\":840,\"start\":1700000000,\"end\":1700000060,"
-                        + "\"action\":\"ACCEPT\",\"log_status\":\"OK\",\"vpc_id\":\"vpc-0d00000000000000f\","
+                        + "\"action\":\"ACCEPT\",\"log_status\":\"OK\",\"event\":{\"time_source\":\"start\"},\"vpc_id\":\"vpc-0d00000000000000f\","
                         + "\"subnet_id\":\"subnet-0b00000000000000e\",\"instance_id\":\"i-0aaa0000000000001\","
                         + "\"security_group_ids\":[\"sg-0f00000000000000a\",\"sg-0f00000000000000c\"],\"direction\":\"inbound\","
                         + "\"protocol_name\":\"tcp\",\"src_geo\":{\"country_iso_code\":\"GB\",\"country_name\":\"United Kingdom\","
-                        + "\"city_name\":\"Testbury\",\"location\":{\"lat\":51.5142,\"lon\":-0.0931},\"asn\":64512,"
+                        + "\"region_iso_code\":\"ENG\",\"region_name\":\"England\",\"city_name\":\"Testbury\",\"location\":{\"lat\":51.5142,\"lon\":-0.0931},\"asn\":64512,"
                         + "\"as_org\":\"Test Carrier One\"}}");
     }
 
@@ -77,7 +77,7 @@ class FlowEnrichmentTopologyTest {
         // the ENI lists 2001:db8:4a1:7b00::10; the line spells it out in full: still one address
         String out = enrich(WEB, "2 111122223333 " + WEB + " 2001:db8:4a1:7b00:0:0:0:10 2a02:cf40::7 40000 53 17 1 70 1700000000 1700000060 ACCEPT OK", null);
         assertThat(out).contains("\"direction\":\"outbound\"", "\"protocol_name\":\"udp\"",
-                "\"dst_geo\":{\"country_iso_code\":\"DE\",\"country_name\":\"Germany\",\"city_name\":\"Testburg\","
+                "\"dst_geo\":{\"country_iso_code\":\"DE\",\"country_name\":\"Germany\",\"region_iso_code\":\"BE\",\"region_name\":\"Berlin\",\"city_name\":\"Testburg\","
                         + "\"location\":{\"lat\":52.52,\"lon\":13.405},\"asn\":64514,\"as_org\":\"Test Carrier Six\"}")
                 .doesNotContain("src_geo");
     }

@@ -20,7 +20,7 @@ class FlowLogParserTest {
                 + "\"account_id\":\"123456789010\",\"interface_id\":\"eni-1235b8ca123456789\","
                 + "\"srcaddr\":\"172.31.16.139\",\"dstaddr\":\"172.31.16.21\",\"srcport\":20641,\"dstport\":22,"
                 + "\"protocol\":6,\"packets\":20,\"bytes\":4249,\"start\":1418530010,\"end\":1418530070,"
-                + "\"action\":\"ACCEPT\",\"log_status\":\"OK\"}");
+                + "\"action\":\"ACCEPT\",\"log_status\":\"OK\",\"event\":{\"time_source\":\"start\"}}");
     }
 
     @Test
@@ -28,7 +28,7 @@ class FlowLogParserTest {
         ObjectNode nodata = FlowLogParser.parse("2 123456789010 eni-1235b8ca123456789 - - - - - - - 1431280876 1431280934 - NODATA", V2);
         assertThat(nodata.toString()).isEqualTo("{\"@timestamp\":\"2015-05-10T18:01:16Z\",\"version\":2,"
                 + "\"account_id\":\"123456789010\",\"interface_id\":\"eni-1235b8ca123456789\","
-                + "\"start\":1431280876,\"end\":1431280934,\"log_status\":\"NODATA\"}");
+                + "\"start\":1431280876,\"end\":1431280934,\"log_status\":\"NODATA\",\"event\":{\"time_source\":\"start\"}}");
         ObjectNode skip = FlowLogParser.parse("2 123456789010 eni-11111111aaaaaaaaa - - - - - - - 1431280876 1431280934 - SKIPDATA", V2);
         assertThat(skip.get("log_status").asText()).isEqualTo("SKIPDATA");
         assertThat(skip.has("action")).isFalse();
@@ -49,7 +49,7 @@ class FlowLogParserTest {
         ObjectNode doc = FlowLogParser.parse("eni-0a1b egress 10.0.0.5 52.94.3.1 1700000000 ACCEPT 8 S3", custom);
         assertThat(doc.toString()).isEqualTo("{\"@timestamp\":\"2023-11-14T22:13:20Z\",\"interface_id\":\"eni-0a1b\","
                 + "\"flow_direction\":\"egress\",\"srcaddr\":\"10.0.0.5\",\"dstaddr\":\"52.94.3.1\",\"start\":1700000000,"
-                + "\"action\":\"ACCEPT\",\"traffic_path\":8,\"pkt_dst_aws_service\":\"S3\"}");
+                + "\"action\":\"ACCEPT\",\"traffic_path\":8,\"pkt_dst_aws_service\":\"S3\",\"event\":{\"time_source\":\"start\"}}");
     }
 
     @Test
@@ -69,6 +69,6 @@ class FlowLogParserTest {
         assertThatThrownBy(() -> FlowLogParser.parse("2 1 eni-1 10.0.0.1 1:2:3 1 2 6 1 1 10 20 ACCEPT OK", V2))
                 .hasMessage("field 'dstaddr' is not an IPv4 or IPv6 address: '1:2:3'");
         assertThatThrownBy(() -> FlowLogParser.parse("2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 - - ACCEPT OK", V2))
-                .hasMessage("no start or end time: the flow has no event time");
+                .hasMessage("no start or end time, and no delivery or record time to take instead");
     }
 }

@@ -61,7 +61,7 @@ class FlowLogTopologyTest {
         List<TestRecord<String, String>> out = enriched.readRecordsToList();
         assertThat(out).extracting(TestRecord::key).containsExactly("eni-1", "eni-2");
         assertThat(out.get(0).value()).isEqualTo("{\"@timestamp\":\"2023-11-14T22:13:20Z\",\"interface_id\":\"eni-1\","
-                + "\"srcaddr\":\"10.0.0.1\",\"dstaddr\":\"10.0.0.2\",\"start\":1700000000,\"action\":\"REJECT\"}");
+                + "\"srcaddr\":\"10.0.0.1\",\"dstaddr\":\"10.0.0.2\",\"start\":1700000000,\"action\":\"REJECT\",\"event\":{\"time_source\":\"start\"}}");
         assertThat(out.get(1).value()).contains("\"bytes\":180", "\"@timestamp\":\"2023-11-14T22:14:20Z\"");
         assertThat(new String(out.get(0).headers().lastHeader(SecpipeHeaders.ID).value(), StandardCharsets.UTF_8)).isEqualTo("id-1");
         assertThat(deadLetters.isEmpty()).isTrue();

@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Stream;
@@ -40,6 +42,7 @@ final class FileCursor implements Closeable {
     private FileInputStream stream;
     private FrameReader reader;
     private String key;
+    private String deliveryTime;
     private long after;
     private boolean draining;
     private long rotationSeenAt = -1;
@@ -60,6 +63,17 @@ final class FileCursor implements Closeable {
     /** The key of the file the last frame came from (null where the platform has no file keys). */
     String fileKey() {
         return key;
+    }
+
+    /**
+     * When the file being read was delivered, as an ISO-8601 instant (null before the first open): a file read
+     * once is complete, so its modification time, taken at open, is the time it was written and the same on
+     * every replay. A followed file's modification time moves with every line appended, so it is its creation
+     * time instead (where the file system keeps none, Java gives the modification time at open); a rotation starts
+     * a new file with a new one.
+     */
+    String deliveryTime() {
+        return deliveryTime;
     }
 
     long lastPosition() {
@@ -161,6 +175,7 @@ final class FileCursor implements Closeable {
         log.info("Reading {}{} after line {}", target, !tail ? "" : target.equals(path) ? " (following)" : " (to its end)", resumeAfter);
         stream = in;
         key = currentKey;
+        deliveryTime = deliveryTimeOf(target);
         after = resumeAfter;
         reader = tail ? framing.follow(in) : framing.open(Decompression.open(in));
         if (!target.equals(path)) {
@@ -168,6 +183,13 @@ final class FileCursor implements Closeable {
             draining = true;
         }
         return true;
+    }
+
+    private String deliveryTimeOf(Path file) throws IOException {
+        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        FileTime time = tail ? attributes.creationTime() : attributes.lastModifiedTime();
+        // milliseconds: what an index's date field keeps, and the same text on every platform
+        return time.toInstant().truncatedTo(ChronoUnit.MILLIS).toString();
     }
 
     private boolean rotated() throws IOException {

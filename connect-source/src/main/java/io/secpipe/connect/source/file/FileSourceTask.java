@@ -136,6 +136,10 @@ public class FileSourceTask extends SourceTask {
         // an id the input carries (a CloudTrail eventID) wins over one made from the position
         headers.addString(SecpipeHeaders.ID, frame.headers().getOrDefault(SecpipeHeaders.ID, documentId(cursor, position)));
         headers.addString(SecpipeHeaders.SOURCE, position.uri());
+        if (cursor.deliveryTime() != null && !frame.headers().containsKey(SecpipeHeaders.DELIVERY_TIME)) {
+            // the file's own time, unless the framing knows a finer one (a CloudWatch Logs event's timestamp)
+            headers.addString(SecpipeHeaders.DELIVERY_TIME, cursor.deliveryTime());
+        }
         frame.headers().forEach((name, value) -> {
             if (!name.equals(SecpipeHeaders.ID)) {
                 headers.addString(name, value);

@@ -31,8 +31,10 @@ import org.apache.kafka.connect.source.SourceTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -83,6 +85,8 @@ public class S3SourceTask extends SourceTask {
     private FrameReader reader;
     private Frame lookahead;
     private long lastSent;
+    /** The current object's LastModified (ISO-8601), sent as secpipe.delivery.time with each of its records. */
+    private String deliveryTime;
     private int failures;
     /** Records made while receiving notifications (messages that are no notification), sent with the next batch. */
     private final List<SourceRecord> pendingErrors = new ArrayList<>();
@@ -215,6 +219,10 @@ public class S3SourceTask extends SourceTask {
         ConnectHeaders headers = new ConnectHeaders();
         headers.addString(SecpipeHeaders.ID, frame.headers().getOrDefault(SecpipeHeaders.ID, position.documentId()));
         headers.addString(SecpipeHeaders.SOURCE, position.uri());
+        if (deliveryTime != null && !frame.headers().containsKey(SecpipeHeaders.DELIVERY_TIME)) {
+            // the object's time, unless the framing knows a finer one (a CloudWatch Logs event's timestamp)
+            headers.addString(SecpipeHeaders.DELIVERY_TIME, deliveryTime);
+        }
         frame.headers().forEach((name, value) -> {
             if (!name.equals(SecpipeHeaders.ID)) {
                 headers.addString(name, value);
@@ -263,9 +271,12 @@ public class S3SourceTask extends SourceTask {
                 continue;
             }
             try {
-                InputStream body = s3.getObject(b -> b.bucket(work.bucket()).key(work.key()));
+                ResponseInputStream<GetObjectResponse> body = s3.getObject(b -> b.bucket(work.bucket()).key(work.key()));
                 reader = framing.open(Decompression.open(body));
                 current = work;
+                // the object's LastModified: when S3 got it, the same on every read of this version of the object
+                Instant lastModified = body.response().lastModified();
+                deliveryTime = lastModified == null ? null : lastModified.toString();
                 lookahead = null;
                 lastSent = work.resumeAfter();
                 log.info("Reading s3://{}/{} after position {}", work.bucket(), work.key(), work.resumeAfter());

@@ -93,6 +93,10 @@ class FileSourceConnectorTest {
             out.write(text.toString().getBytes(StandardCharsets.UTF_8));
         }
 
+        // the files' modification times are their delivery times, the same before and after the restart
+        Files.setLastModifiedTime(plain, java.nio.file.attribute.FileTime.from(java.time.Instant.parse("2026-11-01T09:00:00Z")));
+        Files.setLastModifiedTime(gz, java.nio.file.attribute.FileTime.from(java.time.Instant.parse("2026-11-01T10:05:00.123456Z")));
+
         connect.configureConnector(NAME, config(plain, gz));
         connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(NAME, 2, "connector did not start");
         connect.kafka().consume(1500, Duration.ofSeconds(60).toMillis(), TOPIC); // well before the end
@@ -101,10 +105,14 @@ class FileSourceConnectorTest {
 
         List<ConsumerRecord<byte[], byte[]>> records = readCommitted(7000);
         Map<String, Integer> positions = new HashMap<>();
+        Map<String, Integer> deliveryTimes = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> record : records) {
             positions.merge(header(record, SecpipeHeaders.SOURCE), 1, Integer::sum);
+            deliveryTimes.merge(header(record, SecpipeHeaders.DELIVERY_TIME), 1, Integer::sum);
         }
         assertThat(records).hasSize(7000);
+        assertThat(deliveryTimes).as("each file's modification time, to the millisecond")
+                .isEqualTo(Map.of("2026-11-01T09:00:00Z", 4000, "2026-11-01T10:05:00.123Z", 3000));
         assertThat(positions.values()).as("no line twice").containsOnly(1);
         // every data line of both files once: plain lines 1-4001 but the blank line 11, gz lines 2-3001 (line 1 is the header)
         for (int line = 1; line <= 4001; line++) {

@@ -167,6 +167,10 @@ class S3SourceConnectorTest {
         assertThat(text(one.value())).isEqualTo("2 123456789012 eni-01 10.0.0.1 10.0.0.2 1001 443 6 1 1 1700000000 1700000060 ACCEPT OK");
         assertThat(header(one, SecpipeHeaders.FORMAT)).startsWith("version account-id interface-id");
         assertThat(header(one, SecpipeHeaders.ID)).isEqualTo(SourcePosition.ofS3Object(BUCKET, first, 2).documentId());
+        // the object's LastModified is the delivery time of each of its records
+        String lastModified = s3.headObject(b -> b.bucket(BUCKET).key(first)).lastModified().toString();
+        assertThat(records).filteredOn(r -> header(r, SecpipeHeaders.SOURCE).contains("/a.log.gz#") && header(r, SecpipeHeaders.SOURCE).contains("/01/"))
+                .hasSize(1500).allSatisfy(r -> assertThat(header(r, SecpipeHeaders.DELIVERY_TIME)).isEqualTo(lastModified));
         cluster.connect().assertions().assertConnectorAndExactlyNumTasksAreRunning("flows", 1, "the task must stay RUNNING");
     }
 
