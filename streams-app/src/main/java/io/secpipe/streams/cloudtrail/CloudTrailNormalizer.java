@@ -35,8 +35,8 @@ import java.util.Set;
  * <p>What is CloudTrail, and so is matched against the pattern (a record the pattern does not select is left out
  * and counted, never a dead letter):
  * <ul>
- * <li>a CloudTrail record: a JSON object with {@code eventSource} and {@code eventName} (API calls, service events,
- * console sign-ins, any eventVersion from 1.0; {@code eventID} may be missing);</li>
+ * <li>a CloudTrail record: a JSON object with {@code eventVersion}, {@code eventSource} and {@code eventName} (API
+ * calls, service events, console sign-ins, any eventVersion from 1.0; {@code eventID} may be missing);</li>
  * <li>a CloudTrail Insights record: {@code eventType} {@code AwsCloudTrailInsight} with an {@code insightDetails}
  * object (its event source and name are inside insightDetails);</li>
  * <li>an EventBridge envelope: an object with {@code detail-type} and a {@code detail} object;</li>
@@ -145,9 +145,9 @@ public final class CloudTrailNormalizer {
             return (ObjectNode) node;
         }
         boolean insight = INSIGHT.equals(text(node, "eventType")) && node.path("insightDetails").isObject();
-        if (!insight && (text(node, "eventSource") == null || text(node, "eventName") == null)) {
+        if (!insight && (text(node, "eventVersion") == null || text(node, "eventSource") == null || text(node, "eventName") == null)) {
             throw new MalformedCloudTrailException("neither an EventBridge envelope nor a CloudTrail record "
-                    + "(no eventSource/eventName, not an Insights event)");
+                    + "(no eventVersion, eventSource and eventName; not an Insights event)");
         }
         ObjectNode envelope = JSON.createObjectNode();
         envelope.put("version", "0");

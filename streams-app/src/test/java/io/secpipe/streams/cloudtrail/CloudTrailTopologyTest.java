@@ -135,14 +135,17 @@ class CloudTrailTopologyTest {
     void aBadElementOfALogFileIsADeadLetterOfItsOwnAndTheOthersAreDocuments() throws IOException {
         start(new Properties());
         String file = "{\"Records\":[" + resource("run-instances-record.json") + ",{\"eventVersion\":\"1.09\",\"x\":1},"
-                + resource("describe-instances-record.json") + ",7]}";
+                + resource("describe-instances-record.json") + ",7,"
+                + "{\"eventSource\":\"ec2.amazonaws.com\",\"eventName\":\"RunInstances\",\"eventTime\":\"2026-11-02T08:15:30Z\"}]}";
         raw.pipeInput(new TestRecord<>("file", file, headers("file")));
         assertThat(out.readRecordsToList()).extracting(TestRecord::key).containsExactly("e1a00000-0000-4000-8000-000000000001");
         List<TestRecord<String, String>> dead = deadLetters.readRecordsToList();
-        assertThat(dead).extracting(TestRecord::value).containsExactly("{\"eventVersion\":\"1.09\",\"x\":1}", "7");
+        assertThat(dead).extracting(TestRecord::value).containsExactly("{\"eventVersion\":\"1.09\",\"x\":1}", "7",
+                "{\"eventSource\":\"ec2.amazonaws.com\",\"eventName\":\"RunInstances\",\"eventTime\":\"2026-11-02T08:15:30Z\"}");
         assertThat(dead).extracting(r -> header(r, SecpipeHeaders.ERROR_MESSAGE)).containsExactly(
-                "Records[1]: neither an EventBridge envelope nor a CloudTrail record (no eventSource/eventName, not an Insights event)",
-                "Records[3]: not a JSON object");
+                "Records[1]: neither an EventBridge envelope nor a CloudTrail record (no eventVersion, eventSource and eventName; not an Insights event)",
+                "Records[3]: not a JSON object",
+                "Records[4]: neither an EventBridge envelope nor a CloudTrail record (no eventVersion, eventSource and eventName; not an Insights event)");
         assertThat(dead).extracting(r -> header(r, SecpipeHeaders.SOURCE)).containsOnly("s3://trail/AWSLogs/x.json.gz#1");
         assertThat(dead).extracting(r -> header(r, SecpipeHeaders.ID)).containsOnly("file");
     }
