@@ -313,7 +313,7 @@ public final class CloudTrailNormalizer {
         }
     }
 
-    private static byte[] bytes(JsonNode node) {
+    static byte[] bytes(JsonNode node) {
         try {
             return JSON.writeValueAsBytes(node);
         } catch (JsonProcessingException e) {

@@ -160,7 +160,8 @@ public final class CloudTrailTopology {
                                 .withHeaders(headers)
                                 .withTimestamp(Instant.parse(doc.get("@timestamp").asText()).toEpochMilli()));
                     } catch (Exception e) {
-                        deadLetter(record, read.raw() != null ? read.raw() : record.value(), e);
+                        // an element of a Records[] file holds its own record only
+                        deadLetter(record, read.raw() != null ? read.raw() : CloudTrailNormalizer.bytes(read.envelope().get("detail")), e);
                     }
                 }
             }
