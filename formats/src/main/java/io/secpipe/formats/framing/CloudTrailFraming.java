@@ -1,5 +1,6 @@
 package io.secpipe.formats.framing;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -8,11 +9,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.secpipe.formats.SecpipeHeaders;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * CloudTrail log files, {@code {"Records":[...]}}, streamed (a file can hold many megabytes of events): each
- * element of {@code Records} becomes one compact JSON record keyed by its {@code eventID} (also {@code secpipe.id}).
+ * element of {@code Records} becomes one compact JSON record keyed by its {@code eventID} (also {@code secpipe.id}),
+ * or, for a record without one (eventVersion 1.0 records have none), by {@link #derivedId its derived id}.
  * Position is the event's ordinal in the array, from 1. An element that is not an object is an error frame and
  * reading goes on; invalid JSON is one error frame (the raw bytes from the start of the failing event, capped)
  * and the end of that input, since a streaming parser cannot find its feet again after a syntax error.
@@ -72,9 +83,8 @@ public final class CloudTrailFraming implements Framing {
                     inEvent = false;
                     recorder.markAt(parser.currentLocation().getByteOffset());
                     JsonNode id = event.get("eventID");
-                    String eventId = id != null && id.isTextual() ? id.asText() : null;
-                    return Frame.record(ordinal, Json.MAPPER.writeValueAsBytes(event), eventId,
-                            eventId == null ? Map.of() : Map.of(SecpipeHeaders.ID, eventId));
+                    String eventId = id != null && id.isTextual() && !id.asText().isEmpty() ? id.asText() : derivedId(event);
+                    return Frame.record(ordinal, Json.MAPPER.writeValueAsBytes(event), eventId, Map.of(SecpipeHeaders.ID, eventId));
                 } catch (JsonProcessingException | NumberFormatException e) {
                     // NumberFormatException: a decimal whose exponent BigDecimal cannot hold (179e3000000000)
                     done = true;
@@ -109,5 +119,62 @@ public final class CloudTrailFraming implements Framing {
                 recorder.close();
             }
         };
+    }
+
+    /** What every derived id starts with: says that CloudTrail gave no eventID and the id is a hash. */
+    public static final String DERIVED_ID_PREFIX = "derived:sha256:";
+
+    /**
+     * The id of a CloudTrail record that has no {@code eventID}: {@value #DERIVED_ID_PREFIX} and the SHA-256, in
+     * lower-case hex, of the record's canonical JSON: UTF-8, no whitespace, the members of every object sorted by
+     * name, every number by its decimal value (1.10 and 1.1 are one number; an integer as its digits, another
+     * number as Java's BigDecimal writes it without trailing zeros), strings and literals as Jackson writes them.
+     * The same record read again (a replay, the same file through another source) gets the same id, so its
+     * document is overwritten, not duplicated; two records identical in every field are one event delivered
+     * twice and get one id.
+     */
+    public static String derivedId(JsonNode record) {
+        MessageDigest sha256;
+        try {
+            sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+        try (JsonGenerator out = Json.MAPPER.getFactory().createGenerator(
+                new DigestOutputStream(OutputStream.nullOutputStream(), sha256))) {
+            writeCanonical(record, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a digest stream does not fail
+        }
+        return DERIVED_ID_PREFIX + HexFormat.of().formatHex(sha256.digest());
+    }
+
+    private static void writeCanonical(JsonNode node, JsonGenerator out) throws IOException {
+        if (node.isObject()) {
+            Map<String, JsonNode> sorted = new TreeMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = it.next();
+                sorted.put(field.getKey(), field.getValue());
+            }
+            out.writeStartObject();
+            for (Map.Entry<String, JsonNode> field : sorted.entrySet()) {
+                out.writeFieldName(field.getKey());
+                writeCanonical(field.getValue(), out);
+            }
+            out.writeEndObject();
+        } else if (node.isArray()) {
+            out.writeStartArray();
+            for (JsonNode element : node) {
+                writeCanonical(element, out);
+            }
+            out.writeEndArray();
+        } else if (node.isNumber()) {
+            BigDecimal value = node.decimalValue().stripTrailingZeros();
+            // an integer (of up to 100 digits) as its digits, 80 not 8E+1; any other number as BigDecimal writes it
+            boolean integer = value.scale() <= 0 && value.precision() - value.scale() <= 100;
+            out.writeNumber(integer ? value.toPlainString() : value.toString());
+        } else {
+            out.writeTree(node);
+        }
     }
 }

@@ -37,6 +37,34 @@ class CloudTrailFramingTest {
     }
 
     @Test
+    void aRecordWithoutEventIdIsKeyedByTheHashOfItsCanonicalJson() throws IOException {
+        // AWS's StopInstances example of eventVersion 1.0 (no eventID); the expected id was computed apart from this
+        // code: SHA-256 of the record as JSON with sorted keys and no whitespace (Python's json.dumps, sort_keys)
+        String stop = "{\"eventVersion\": \"1.0\", \"userIdentity\": {\"type\": \"IAMUser\", \"principalId\": \"EX_PRINCIPAL_ID\","
+                + " \"arn\": \"arn:aws:iam::123456789012:user/Alice\", \"accountId\": \"123456789012\", \"accessKeyId\": \"EXAMPLE_KEY_ID\","
+                + " \"userName\": \"Alice\"}, \"eventTime\": \"2014-03-06T21:01:59Z\", \"eventSource\": \"ec2.amazonaws.com\","
+                + " \"eventName\": \"StopInstances\", \"awsRegion\": \"us-east-2\", \"sourceIPAddress\": \"205.251.233.176\","
+                + " \"userAgent\": \"ec2-api-tools 1.6.12.2\", \"requestParameters\": {\"instancesSet\": {\"items\": [{\"instanceId\":"
+                + " \"i-ebeaf9e2\"}]}, \"force\": false}, \"responseElements\": {\"instancesSet\": {\"items\": [{\"instanceId\":"
+                + " \"i-ebeaf9e2\", \"currentState\": {\"code\": 64, \"name\": \"stopping\"}, \"previousState\": {\"code\": 16,"
+                + " \"name\": \"running\"}}]}}}";
+        String id = "derived:sha256:4333ab68198125be5bd592a28f589a3506eb613a98adf1379b4fb34300fd538e";
+        Frame frame = frames(CLOUDTRAIL, gzip(utf8("{\"Records\": [" + stop + "]}"))).get(0);
+        assertThat(frame.key()).isEqualTo(id);
+        assertThat(frame.headers()).containsEntry(SecpipeHeaders.ID, id);
+        // the same record compact, its members in another order, a number written 64.0: the same id
+        String reordered = stop.replace(", \"force\": false}", "}").replace("{\"instancesSet\": {\"items\": [{\"instanceId\": \"i-ebeaf9e2\"}]}",
+                "{\"force\": false, \"instancesSet\": {\"items\": [{\"instanceId\": \"i-ebeaf9e2\"}]}").replace("\"code\": 64", "\"code\": 64.0");
+        assertThat(reordered).isNotEqualTo(stop);
+        assertThat(frames(CLOUDTRAIL, utf8("{\"Records\":[" + reordered.replace(": ", ":").replace(", ", ",") + "]}")).get(0).key()).isEqualTo(id);
+        // another value, another id; an empty eventID is no id
+        assertThat(frames(CLOUDTRAIL, utf8("{\"Records\":[" + stop.replace("stopping", "stopped") + "]}")).get(0).key())
+                .startsWith(CloudTrailFraming.DERIVED_ID_PREFIX).isNotEqualTo(id);
+        assertThat(frames(CLOUDTRAIL, utf8("{\"Records\":[{\"eventID\":\"\",\"n\":80}]}")).get(0).key())
+                .isEqualTo(CloudTrailFraming.derivedId(Json.MAPPER.readTree("{\"n\":8E+1,\"eventID\":\"\"}")));
+    }
+
+    @Test
     void resumesAfterAnEventOrdinal() throws IOException {
         List<Frame> frames = frames(CLOUDTRAIL, resource("cloudtrail.json"), 2);
         assertThat(positions(frames)).containsExactly(3L, 4L);

@@ -1,7 +1,9 @@
 package io.secpipe.streams.cloudtrail;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.secpipe.formats.SecpipeHeaders;
@@ -9,6 +11,8 @@ import io.secpipe.streams.geo.GeoLookup;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -22,6 +26,7 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CloudTrailTopologyTest {
 
@@ -45,7 +50,9 @@ class CloudTrailTopologyTest {
 
     @AfterEach
     void stop() {
-        driver.close();
+        if (driver != null) {
+            driver.close();
+        }
     }
 
     static String resource(String name) throws IOException {
@@ -122,6 +129,118 @@ class CloudTrailTopologyTest {
         assertThat(dead.get(0).value()).isEqualTo("{\"Records\":[{");
         assertThat(header(dead.get(1), SecpipeHeaders.ERROR_STAGE)).isEqualTo("cloudtrail-match");
         assertThat(out.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aBadElementOfALogFileIsADeadLetterOfItsOwnAndTheOthersAreDocuments() throws IOException {
+        start(new Properties());
+        String file = "{\"Records\":[" + resource("run-instances-record.json") + ",{\"eventVersion\":\"1.09\",\"x\":1},"
+                + resource("describe-instances-record.json") + ",7,"
+                + "{\"eventSource\":\"ec2.amazonaws.com\",\"eventName\":\"RunInstances\",\"eventTime\":\"2026-11-02T08:15:30Z\"}]}";
+        raw.pipeInput(new TestRecord<>("file", file, headers("file")));
+        assertThat(out.readRecordsToList()).extracting(TestRecord::key).containsExactly("e1a00000-0000-4000-8000-000000000001");
+        List<TestRecord<String, String>> dead = deadLetters.readRecordsToList();
+        assertThat(dead).extracting(TestRecord::value).containsExactly("{\"eventVersion\":\"1.09\",\"x\":1}", "7",
+                "{\"eventSource\":\"ec2.amazonaws.com\",\"eventName\":\"RunInstances\",\"eventTime\":\"2026-11-02T08:15:30Z\"}");
+        assertThat(dead).extracting(r -> header(r, SecpipeHeaders.ERROR_MESSAGE)).containsExactly(
+                "Records[1]: neither an EventBridge envelope nor a CloudTrail record (no eventVersion, eventSource and eventName; not an Insights event)",
+                "Records[3]: not a JSON object",
+                "Records[4]: neither an EventBridge envelope nor a CloudTrail record (no eventVersion, eventSource and eventName; not an Insights event)");
+        assertThat(dead).extracting(r -> header(r, SecpipeHeaders.SOURCE)).containsOnly("s3://trail/AWSLogs/x.json.gz#1");
+        assertThat(dead).extracting(r -> header(r, SecpipeHeaders.ID)).containsOnly("file");
+    }
+
+    @Test
+    void eventTimeInEveryFormCloudTrailWrites() throws IOException {
+        start(new Properties());
+        String[][] forms = {
+            {"2026-11-02T08:15:30Z", "2026-11-02T08:15:30Z"},
+            {"2026-11-02T08:15:30.123Z", "2026-11-02T08:15:30.123Z"},
+            {"2026-11-02T08:15:30.123456789Z", "2026-11-02T08:15:30.123456789Z"},
+            {"2026-11-02T10:15:30+02:00", "2026-11-02T08:15:30Z"},
+            {"2026-11-02T03:15:30.5-05:00", "2026-11-02T08:15:30.500Z"},
+            {"2026-11-02T10:15:30+0200", "2026-11-02T08:15:30Z"},
+            {"2026-11-02T08:15:30", "2026-11-02T08:15:30Z"},
+            {"2026-11-02t08:15:30z", "2026-11-02T08:15:30Z"},
+        };
+        for (String[] form : forms) {
+            raw.pipeInput(new TestRecord<>("e1", resource("run-instances-record.json").replace("2026-11-02T08:15:30Z", form[0]), headers("e1")));
+        }
+        List<TestRecord<String, String>> docs = out.readRecordsToList();
+        assertThat(deadLetters.readRecordsToList()).extracting(r -> header(r, SecpipeHeaders.ERROR_MESSAGE)).isEmpty();
+        assertThat(docs).hasSize(forms.length);
+        for (int i = 0; i < forms.length; i++) {
+            assertThat(JSON.readTree(docs.get(i).value()).path("@timestamp").asText()).as(forms[i][0]).isEqualTo(forms[i][1]);
+            assertThat(docs.get(i).timestamp()).isEqualTo(java.time.Instant.parse(forms[i][1]).toEpochMilli());
+        }
+        for (String bad : new String[] {"2026-11-02", "08:15:30Z", "2026-11-02T08:15:30+25:00", "10000-01-01T00:00:00Z", "1969-12-31T23:59:59Z"}) {
+            raw.pipeInput(new TestRecord<>("e1", resource("run-instances-record.json").replace("2026-11-02T08:15:30Z", bad), headers("e1")));
+        }
+        assertThat(deadLetters.readRecordsToList()).extracting(r -> header(r, SecpipeHeaders.ERROR_MESSAGE)).containsExactly(
+                "unparseable eventTime: 2026-11-02", "unparseable eventTime: 08:15:30Z", "unparseable eventTime: 2026-11-02T08:15:30+25:00",
+                "unparseable eventTime: 10000-01-01T00:00:00Z",
+                "event time 1969-12-31T23:59:59Z is outside 1970-01-01T00:00:00Z .. 9999-12-31T23:59:59.999Z");
+    }
+
+    @Test
+    void theDefaultPatternIsTheSeedsWithAllNineteenNames() throws IOException {
+        JsonNode pattern = JSON.readTree(CloudTrailTopology.DEFAULT_PATTERN);
+        assertThat(pattern.path("source").toString()).isEqualTo("[\"aws.ec2\"]");
+        assertThat(pattern.path("detail-type").toString()).isEqualTo("[\"AWS API Call via CloudTrail\"]");
+        assertThat(pattern.path("detail").path("eventSource").toString()).isEqualTo("[\"ec2.amazonaws.com\"]");
+        List<String> names = new java.util.ArrayList<>();
+        pattern.path("detail").path("eventName").forEach(n -> names.add(n.asText()));
+        assertThat(names).containsExactly("RunInstances", "StopInstances", "StartInstances", "CreateFlowLogs", "CreateImage",
+                "CreateNatGateway", "CreateVpc", "DeleteKeyPair", "DeleteNatGateway", "DeleteRoute", "DeleteRouteTable",
+                "CreateSnapshot", "DeleteSnapshot", "DeleteVpc", "DeleteVpcEndpoints", "DeleteSecurityGroup", "ModifyVolume",
+                "ModifyVpcEndpoint", "TerminateInstances");
+        assertThat(pattern.size()).isEqualTo(3);
+        assertThat(pattern.path("detail").size()).isEqualTo(2);
+    }
+
+    @Test
+    void aPatternFileReplacesTheSeeds(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("describe.json");
+        Files.writeString(file, "{\"detail\": {\"eventName\": [\"DescribeInstances\"]}}\n");
+        Properties props = new Properties();
+        props.setProperty("cloudtrail.pattern.file", file.toString());
+        start(props);
+        raw.pipeInput(new TestRecord<>("e1", resource("run-instances-record.json"), headers("e1")));
+        raw.pipeInput(new TestRecord<>("e3", resource("describe-instances-record.json"), headers("e3")));
+        assertThat(out.readRecordsToList()).extracting(TestRecord::key).containsExactly("e1a00000-0000-4000-8000-000000000003");
+    }
+
+    @Test
+    void aPatternFileThatCannotBeUsedIsAnErrorNamingTheKey(@TempDir Path dir) throws IOException {
+        Properties missing = new Properties();
+        missing.setProperty("cloudtrail.pattern.file", dir.resolve("nope.json").toString());
+        assertThatThrownBy(() -> CloudTrailTopology.Config.from(missing))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("cloudtrail.pattern.file=" + dir.resolve("nope.json") + ": cannot read the file (NoSuchFileException: "
+                        + dir.resolve("nope.json") + ")");
+
+        Path notJson = Files.writeString(dir.resolve("bad.json"), "{\"source\": [\"aws.ec2\"");
+        Properties bad = new Properties();
+        bad.setProperty("cloudtrail.pattern.file", notJson.toString());
+        assertThatThrownBy(() -> CloudTrailTopology.Config.from(bad))
+                .hasMessageStartingWith("cloudtrail.pattern.file=" + notJson + ": not a valid event pattern: event pattern is not JSON");
+
+        Path notAPattern = Files.writeString(dir.resolve("scalar.json"), "{\"source\": \"aws.ec2\"}");
+        bad.setProperty("cloudtrail.pattern.file", notAPattern.toString());
+        assertThatThrownBy(() -> CloudTrailTopology.Config.from(bad))
+                .hasMessage("cloudtrail.pattern.file=" + notAPattern
+                        + ": not a valid event pattern: source: a pattern's values are arrays or objects, found \"aws.ec2\"");
+
+        Properties both = new Properties();
+        both.setProperty("cloudtrail.pattern.file", notAPattern.toString());
+        both.setProperty("cloudtrail.pattern", "{\"source\":[\"aws.ec2\"]}");
+        assertThatThrownBy(() -> CloudTrailTopology.Config.from(both))
+                .hasMessage("cloudtrail.pattern and cloudtrail.pattern.file are both set: set one of them");
+
+        Properties inline = new Properties();
+        inline.setProperty("cloudtrail.pattern", "[]");
+        assertThatThrownBy(() -> CloudTrailTopology.Config.from(inline))
+                .hasMessage("cloudtrail.pattern: not a valid event pattern: an event pattern is a JSON object");
     }
 
     private static String header(TestRecord<String, String> record, String name) {
