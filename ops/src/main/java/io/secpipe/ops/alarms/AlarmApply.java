@@ -22,14 +22,15 @@ public final class AlarmApply {
     private AlarmApply() {
     }
 
-    public static List<Change> plan(List<AlarmCheck.DomainReport> reports, AlarmProfile profile, String snsTopic) {
+    /** @param actions the alarm actions every alarm gets (a new one) or keeps and gains (an updated one) */
+    public static List<Change> plan(List<AlarmCheck.DomainReport> reports, AlarmProfile profile, List<String> actions) {
         List<Change> changes = new ArrayList<>();
         for (AlarmCheck.DomainReport report : reports) {
             for (Verdict v : report.verdicts()) {
                 if (v.status() == Verdict.Status.MISSING) {
-                    changes.add(new Change("create", report.domain(), v, create(report.domain(), v.expected(), profile, snsTopic)));
+                    changes.add(new Change("create", report.domain(), v, create(report.domain(), v.expected(), profile, actions)));
                 } else if (v.status() == Verdict.Status.MISMATCHED) {
-                    changes.add(new Change("update", report.domain(), v, update(report.domain(), v.expected(), v.existing(), snsTopic)));
+                    changes.add(new Change("update", report.domain(), v, update(report.domain(), v.expected(), v.existing(), actions)));
                 }
             }
         }
@@ -40,21 +41,19 @@ public final class AlarmApply {
         return "secpipe-" + domain.name() + "-" + metric;
     }
 
-    private static PutMetricAlarmRequest create(Domain domain, ExpectedAlarm want, AlarmProfile profile, String snsTopic) {
+    private static PutMetricAlarmRequest create(Domain domain, ExpectedAlarm want, AlarmProfile profile, List<String> actions) {
         return definition(domain, want).alarmName(alarmName(domain, want.metric()))
                 .alarmDescription("secpipe " + profile.name() + ": " + want.metric() + " " + want.describe())
-                .actionsEnabled(true).alarmActions(snsTopic == null ? List.of() : List.of(snsTopic)).build();
+                .actionsEnabled(true).alarmActions(List.copyOf(actions)).build();
     }
 
-    private static PutMetricAlarmRequest update(Domain domain, ExpectedAlarm want, MetricAlarm have, String snsTopic) {
+    private static PutMetricAlarmRequest update(Domain domain, ExpectedAlarm want, MetricAlarm have, List<String> actions) {
         // PutMetricAlarm replaces the whole definition: carry over what the profile does not decide
-        Set<String> actions = new LinkedHashSet<>(have.alarmActions());
-        if (snsTopic != null) {
-            actions.add(snsTopic);
-        }
+        Set<String> all = new LinkedHashSet<>(have.alarmActions());
+        all.addAll(actions);
         return definition(domain, want).alarmName(have.alarmName()).alarmDescription(have.alarmDescription())
-                .actionsEnabled(snsTopic != null || !Boolean.FALSE.equals(have.actionsEnabled()))
-                .alarmActions(List.copyOf(actions)).okActions(have.okActions()).insufficientDataActions(have.insufficientDataActions())
+                .actionsEnabled(!actions.isEmpty() || !Boolean.FALSE.equals(have.actionsEnabled()))
+                .alarmActions(List.copyOf(all)).okActions(have.okActions()).insufficientDataActions(have.insufficientDataActions())
                 .treatMissingData(have.treatMissingData()).build();
     }
 

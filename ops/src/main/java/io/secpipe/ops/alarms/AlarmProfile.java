@@ -48,6 +48,19 @@ public record AlarmProfile(String name, String source, List<Rule> rules) {
         }
     }
 
+    /** This profile with {@code free} MiB as the FreeStorageSpace threshold of nodes whose storage is not known. */
+    public AlarmProfile withFree(double free) {
+        return new AlarmProfile(name, source, rules.stream().map(r -> r.threshold() instanceof Threshold.PercentOfNodeStorage p
+                ? new Rule(r.metric(), r.statistic(), r.period(), r.evaluationPeriods(), r.comparison(), p.withFree(free), r.when())
+                : r).toList());
+    }
+
+    /** The FreeStorageSpace threshold this profile wants on the domain (MiB), or null if it has no such alarm. */
+    public Double desiredFreeStorage(Domain domain) {
+        return rules.stream().filter(r -> r.metric().equals("FreeStorageSpace")).findFirst().map(r -> r.threshold().value(domain))
+                .orElse(null);
+    }
+
     /** The alarms this profile wants on the domain, in the profile's order. */
     public List<ExpectedAlarm> expectedFor(Domain domain) {
         return rules.stream().filter(r -> r.appliesTo(domain))

@@ -25,6 +25,7 @@ final class AlarmReport {
             Domain d = r.domain();
             out.printf("%s  %s, %d x %s, account %s, profile %s%n", d.name(), d.engineVersion(), d.dataNodes(), d.instanceType(),
                     d.accountId(), profile.name());
+            r.info().forEach(i -> out.println("  info        " + i));
             r.warnings().forEach(w -> out.println("  warn        " + w));
             for (Verdict v : r.verdicts()) {
                 counts[v.status().ordinal()]++;
@@ -44,6 +45,8 @@ final class AlarmReport {
         ArrayNode domains = root.putArray("domains");
         for (AlarmCheck.DomainReport r : reports) {
             ObjectNode d = domains.addObject().put("domain", r.domain().name()).put("accountId", r.domain().accountId());
+            ArrayNode info = d.putArray("info");
+            r.info().forEach(info::add);
             ArrayNode warnings = d.putArray("warnings");
             r.warnings().forEach(warnings::add);
             ArrayNode alarms = d.putArray("alarms");
@@ -58,6 +61,11 @@ final class AlarmReport {
             }
         }
         out.println(root.toPrettyString());
+    }
+
+    /** Before an apply's changes: each domain's informational lines, as the seed's creator printed them. */
+    static void info(PrintStream out, List<AlarmCheck.DomainReport> reports) {
+        reports.forEach(r -> r.info().forEach(i -> out.println(r.domain().name() + "  " + i)));
     }
 
     static void changesJson(PrintStream out, List<AlarmApply.Change> changes, boolean dryRun) {

@@ -1,7 +1,10 @@
 package io.secpipe.ops.alarms;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.BiFunction;
 import picocli.CommandLine.Command;
@@ -20,11 +23,16 @@ public final class AlarmsCommand {
     static final int FAILED = 2;
 
     static class Options {
-        @Option(names = "--prefix", defaultValue = "", description = "Only domains whose name starts with this.")
+        @Option(names = {"-e", "--prefix", "--esprefix"}, defaultValue = "",
+                description = "Only domains whose name starts with this (the seed checker's -e).")
         String prefix;
-        @Option(names = "--region", description = "AWS region (default: the SDK's region chain, or the profile's).")
+        @Option(names = {"-c", "--cluster", "--domain"}, paramLabel = "DOMAIN",
+                description = "Exactly this domain, not a prefix (the seed's -c). Not with --prefix.")
+        String domain;
+        @Option(names = {"-r", "--region"}, description = "AWS region (default: the SDK's region chain, or the profile's;"
+                + " us-east-1, the seed's default, when neither names one).")
         String region;
-        @Option(names = "--profile", paramLabel = "NAME", description = "Named AWS profile for credentials and region.")
+        @Option(names = {"-p", "--profile"}, paramLabel = "NAME", description = "Named AWS profile for credentials and region.")
         String awsProfile;
         @Option(names = "--alarm-profile", defaultValue = "aws-recommended",
                 description = "Recommended alarms to compare with: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
@@ -32,8 +40,42 @@ public final class AlarmsCommand {
         String alarmProfile;
         @Option(names = "--sns-topic", paramLabel = "ARN", description = "Topic every alarm must notify (unset: actions are not compared).")
         String snsTopic;
+        @Option(names = {"-n", "--notify"}, paramLabel = "ACTIONS",
+                description = "Alarm actions every alarm must have, as the seed took them (\"['arn:aws:sns:...', ...]\"),"
+                        + " comma-separated, or repeated. Added to --sns-topic.")
+        List<String> notify = new ArrayList<>();
+        @Option(names = {"-f", "--free"}, paramLabel = "MB",
+                description = "FreeStorageSpace threshold (MB) for nodes whose storage is not known (instance storage of an"
+                        + " unlisted type); seed-2018 raises it to at least 2048, as the seed did.")
+        Double free;
         @Option(names = "--json", description = "Print JSON instead of text.")
         boolean json;
+
+        /** --sns-topic and every -n action, once each, in the order given. */
+        List<String> actions() {
+            Set<String> actions = new LinkedHashSet<>();
+            if (snsTopic != null) {
+                actions.add(snsTopic);
+            }
+            notify.forEach(n -> actions.addAll(parseActions(n)));
+            return List.copyOf(actions);
+        }
+    }
+
+    /** "['arn:a', 'arn:b']" (the seed's Python list), "[\"arn:a\"]" or "arn:a,arn:b": the ARNs. */
+    static List<String> parseActions(String value) {
+        String list = value.trim();
+        if (list.startsWith("[") && list.endsWith("]")) {
+            list = list.substring(1, list.length() - 1);
+        }
+        List<String> actions = new ArrayList<>();
+        for (String item : list.split(",")) {
+            String arn = item.trim().replaceAll("^['\"]|['\"]$", "").trim();
+            if (!arn.isEmpty()) {
+                actions.add(arn);
+            }
+        }
+        return actions;
     }
 
     static final class ProfileNames implements Iterable<String> {
@@ -59,8 +101,13 @@ public final class AlarmsCommand {
 
         @Override
         public Integer call() {
+            if (options.domain != null && !options.prefix.isEmpty()) {
+                System.err.println("secpipe alarms: -c names one domain; --prefix selects several: give one of them");
+                return FAILED;
+            }
             try (AwsClients aws = clients.apply(options.region, options.awsProfile)) {
-                return run(aws, AlarmProfile.load(options.alarmProfile));
+                AlarmProfile profile = AlarmProfile.load(options.alarmProfile);
+                return run(aws, options.free != null ? profile.withFree(options.free) : profile);
             } catch (SdkException | IllegalArgumentException e) {
                 System.err.println("secpipe alarms: " + e.getMessage());
                 return FAILED;
@@ -68,7 +115,12 @@ public final class AlarmsCommand {
         }
 
         List<AlarmCheck.DomainReport> check(AwsClients aws, AlarmProfile profile) {
-            return new AlarmCheck(aws.openSearch(), aws.cloudWatch()).run(options.prefix, profile, options.snsTopic);
+            List<AlarmCheck.DomainReport> reports = new AlarmCheck(aws.openSearch(), aws.cloudWatch())
+                    .run(options.prefix, options.domain, profile, options.actions());
+            if (options.domain != null && reports.isEmpty()) {
+                throw new IllegalArgumentException("no domain " + options.domain + " in this account and region");
+            }
+            return reports;
         }
     }
 
@@ -113,7 +165,11 @@ public final class AlarmsCommand {
 
         @Override
         int run(AwsClients aws, AlarmProfile profile) {
-            List<AlarmApply.Change> changes = AlarmApply.plan(check(aws, profile), profile, options.snsTopic);
+            List<AlarmCheck.DomainReport> reports = check(aws, profile);
+            if (!options.json) {
+                AlarmReport.info(out, reports);
+            }
+            List<AlarmApply.Change> changes = AlarmApply.plan(reports, profile, options.actions());
             for (AlarmApply.Change change : changes) {
                 if (!dryRun) {
                     aws.cloudWatch().putMetricAlarm(change.request());

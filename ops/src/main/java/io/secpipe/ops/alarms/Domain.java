@@ -12,10 +12,15 @@ import software.amazon.awssdk.services.opensearch.model.LogType;
  *
  * @param accountId the domain's account (from its ARN): CloudWatch's {@code ClientId} dimension
  * @param ebsVolumeGiB the EBS volume of each data node, or null when the nodes use instance storage
+ * @param ebsVolumeType gp2, gp3, ... or null
+ * @param ebsIops the volume's provisioned IOPS, or null
+ * @param instanceStoreGb without EBS, the instance storage of one node when its instance type is known, else null
+ * @param snapshotHour the automated snapshot start hour (UTC), or null when the domain does not say
  */
 public record Domain(String name, String accountId, String engineVersion, String instanceType, int dataNodes,
                      boolean zoneAwareness, int zones, int dedicatedMasters, int warmNodes, boolean inVpc,
-                     boolean encryptedAtRest, boolean slowLogs, Integer ebsVolumeGiB) {
+                     boolean encryptedAtRest, boolean slowLogs, Integer ebsVolumeGiB, String ebsVolumeType, Integer ebsIops,
+                     Integer instanceStoreGb, Integer snapshotHour) {
 
     static Domain of(DomainStatus status) {
         ClusterConfig cluster = status.clusterConfig();
@@ -30,7 +35,32 @@ public record Domain(String name, String accountId, String engineVersion, String
                 status.vpcOptions() != null && status.vpcOptions().vpcId() != null,
                 status.encryptionAtRestOptions() != null && Boolean.TRUE.equals(status.encryptionAtRestOptions().enabled()),
                 enabled(status, LogType.INDEX_SLOW_LOGS) || enabled(status, LogType.SEARCH_SLOW_LOGS),
-                ebs ? status.ebsOptions().volumeSize() : null);
+                ebs ? status.ebsOptions().volumeSize() : null,
+                ebs ? status.ebsOptions().volumeTypeAsString() : null,
+                ebs ? status.ebsOptions().iops() : null,
+                ebs ? null : InstanceStorage.gb(cluster.instanceTypeAsString()),
+                status.snapshotOptions() != null ? status.snapshotOptions().automatedSnapshotStartHour() : null);
+    }
+
+    /**
+     * The seed checker's informational lines, worded as it printed them: the automated snapshot hour, the storage,
+     * and the free storage the profile wants ({@code desiredFree}, MiB, per node: on one node the seed's figure).
+     */
+    List<String> info(Double desiredFree) {
+        List<String> info = new ArrayList<>();
+        if (snapshotHour != null) {
+            info.add("Automated snapshot hour (UTC): " + snapshotHour);
+        }
+        if (ebsVolumeGiB != null) {
+            info.add("EBS enabled: True type: " + ebsVolumeType + " size (GB): " + ebsVolumeGiB + " "
+                    + (ebsIops != null ? ebsIops + " Iops" : "No Iops") + " " + (long) dataNodes * ebsVolumeGiB * 1024 + " total storage (MB)");
+        } else if (instanceStoreGb != null && desiredFree != null) {
+            info.add("Instance storage definition is: " + instanceStoreGb + " GB; free storage calced to: " + Numbers.asFloat(desiredFree) + " MB");
+        }
+        if (desiredFree != null) {
+            info.add("Desired free storage set to (in MB): " + Numbers.asFloat(desiredFree));
+        }
+        return info;
     }
 
     /** Every node CloudWatch's {@code Nodes} metric counts: data, dedicated master and UltraWarm. */
@@ -64,8 +94,10 @@ public record Domain(String name, String accountId, String engineVersion, String
         if (!slowLogs) {
             warnings.add("slow logs off: neither index nor search slow logs are published");
         }
-        if (ebsVolumeGiB == null) {
+        if (ebsVolumeGiB == null && instanceStoreGb == null) {
             warnings.add("instance storage (no EBS): per-node storage unknown, FreeStorageSpace uses the profile's fixed threshold");
+        } else if (ebsVolumeGiB == null) {
+            warnings.add("EBS not in use: instance storage only");
         }
         return warnings;
     }

@@ -20,8 +20,17 @@ final class Domains {
 
     /** Domains whose name starts with the prefix, by name. ListDomainNames answers all of them in one page. */
     List<Domain> list(String prefix) {
+        return list(n -> n.startsWith(prefix));
+    }
+
+    /** The domain of exactly this name (the seed's {@code -c}), or none. */
+    List<Domain> named(String name) {
+        return list(n -> n.equals(name));
+    }
+
+    private List<Domain> list(java.util.function.Predicate<String> wanted) {
         List<String> names = client.listDomainNames(r -> { }).domainNames().stream().map(DomainInfo::domainName)
-                .filter(n -> n.startsWith(prefix)).sorted().toList();
+                .filter(wanted).sorted().toList();
         List<Domain> domains = new ArrayList<>();
         for (int i = 0; i < names.size(); i += DESCRIBE_BATCH) {
             List<String> batch = names.subList(i, Math.min(i + DESCRIBE_BATCH, names.size()));

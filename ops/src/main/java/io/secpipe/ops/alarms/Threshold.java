@@ -15,8 +15,8 @@ sealed interface Threshold {
             return new NodeCount();
         }
         if (node.has("percentOfNodeStorage")) {
-            return new PercentOfNodeStorage(node.get("percentOfNodeStorage").doubleValue(), node.path("withoutEbs").doubleValue(),
-                    node.path("atLeast").doubleValue());
+            return new PercentOfNodeStorage(node.get("percentOfNodeStorage").doubleValue(), node.path("storageUnknown").doubleValue(),
+                    node.path("freeAtLeast").doubleValue());
         }
         throw new IllegalArgumentException("unknown threshold " + node);
     }
@@ -38,15 +38,27 @@ sealed interface Threshold {
 
     /**
      * FreeStorageSpace in MiB. CloudWatch's Minimum of it is the emptiest single node, so the threshold is a share
-     * of one node's storage, never of the whole cluster's.
+     * of one node's storage, never of the whole cluster's: of its EBS volume (whole MiB, as the seed truncated), or
+     * of its instance storage when the instance type's is known (exactly: the seed's 4 GB m3.medium gives 819.2).
+     *
+     * @param storageUnknown the threshold when the node's storage is not known
+     * @param freeAtLeast the least a {@code --free} value may set for {@code storageUnknown} (the seed's 2048)
      */
-    record PercentOfNodeStorage(double percent, double withoutEbs, double atLeast) implements Threshold {
+    record PercentOfNodeStorage(double percent, double storageUnknown, double freeAtLeast) implements Threshold {
         @Override
         public double value(Domain domain) {
-            if (domain.ebsVolumeGiB() == null) {
-                return withoutEbs;
+            if (domain.ebsVolumeGiB() != null) {
+                return Math.floor(domain.ebsVolumeGiB() * 1024.0 * percent / 100);
             }
-            return Math.max(atLeast, Math.floor(domain.ebsVolumeGiB() * 1024.0 * percent / 100));
+            if (domain.instanceStoreGb() != null) {
+                return domain.instanceStoreGb() * 1024.0 * percent / 100;
+            }
+            return storageUnknown;
+        }
+
+        /** The same with {@code free} MiB for nodes of unknown storage, raised to {@code freeAtLeast}. */
+        PercentOfNodeStorage withFree(double free) {
+            return new PercentOfNodeStorage(percent, Math.max(free, freeAtLeast), freeAtLeast);
         }
     }
 }

@@ -22,20 +22,20 @@ public record Verdict(ExpectedAlarm expected, Status status, MetricAlarm existin
     /**
      * Judges the alarms on the expected alarm's metric: ok when one matches, else the closest is mismatched.
      *
-     * @param snsTopic the topic the alarm must notify, or null to leave actions unchecked
+     * @param actions the alarm actions the alarm must have; empty to leave actions unchecked
      */
-    static Verdict judge(ExpectedAlarm expected, List<MetricAlarm> candidates, String snsTopic) {
+    static Verdict judge(ExpectedAlarm expected, List<MetricAlarm> candidates, List<String> actions) {
         if (candidates.isEmpty()) {
             return new Verdict(expected, Status.MISSING, null, List.of());
         }
         MetricAlarm closest = candidates.stream()
-                .min(Comparator.comparingInt((MetricAlarm a) -> differences(expected, a, snsTopic).size()).thenComparing(MetricAlarm::alarmName))
+                .min(Comparator.comparingInt((MetricAlarm a) -> differences(expected, a, actions).size()).thenComparing(MetricAlarm::alarmName))
                 .orElseThrow();
-        List<Difference> differences = differences(expected, closest, snsTopic);
+        List<Difference> differences = differences(expected, closest, actions);
         return new Verdict(expected, differences.isEmpty() ? Status.OK : Status.MISMATCHED, closest, differences);
     }
 
-    static List<Difference> differences(ExpectedAlarm want, MetricAlarm have, String snsTopic) {
+    static List<Difference> differences(ExpectedAlarm want, MetricAlarm have, List<String> actions) {
         List<Difference> out = new ArrayList<>();
         String statistic = have.statistic() != null ? have.statisticAsString() : have.extendedStatistic();
         compare(out, "statistic", want.statistic(), statistic);
@@ -47,9 +47,10 @@ public record Verdict(ExpectedAlarm expected, Status status, MetricAlarm existin
         compare(out, "comparison", want.comparison(), have.comparisonOperatorAsString());
         String threshold = have.threshold() == null ? "none" : Numbers.format(have.threshold());
         compare(out, "threshold", Numbers.format(want.threshold()), threshold);
-        if (snsTopic != null) {
-            if (!have.alarmActions().contains(snsTopic)) {
-                out.add(new Difference("actions", "to include " + snsTopic, have.alarmActions().toString()));
+        if (!actions.isEmpty()) {
+            List<String> lacking = actions.stream().filter(a -> !have.alarmActions().contains(a)).toList();
+            if (!lacking.isEmpty()) {
+                out.add(new Difference("actions", "to include " + String.join(", ", lacking), have.alarmActions().toString()));
             } else if (Boolean.FALSE.equals(have.actionsEnabled())) {
                 out.add(new Difference("actions enabled", "true", "false"));
             }

@@ -55,6 +55,10 @@ final class StreamsProcess {
                 "state.dir=" + settings.home().resolve("streams/state"),
                 "replication.factor=1",
                 "commit.interval.ms=200",
+                // the EC2 enforcer fails closed (no allowed region: every launch is DELETE); the samples launch in
+                // eu-west-1. The actuator stays off: decisions only, nothing is terminated.
+                "ec2.enforcer.allowed.regions=eu-west-1",
+                "ec2.enforcer.max.instances=1",
                 "") + overrides());
         Files.deleteIfExists(stateFile());
         String classpath = settings.root().resolve("streams-app/target/app").resolve("*").toString();

@@ -72,7 +72,7 @@ class AlarmApplyTest {
         assertThat(aws.alarm("prod-cpu").get("AlarmActions").toString()).isEqualTo("[\"" + TOPIC + "\"]");
 
         assertThat(apply("--prefix", "logs-prod", "--sns-topic", TOPIC)).isZero();
-        assertThat(output()).isEqualTo("nothing to change\n");
+        assertThat(output()).endsWith("Desired free storage set to (in MB): 25600.0\nnothing to change\n");
         assertThat(puts()).hasSize(13);
 
         assertThat(check("--prefix", "logs-prod", "--sns-topic", TOPIC)).isZero();
@@ -85,6 +85,9 @@ class AlarmApplyTest {
 
         assertThat(aws.cloudWatch("PutMetricAlarm")).isEmpty();
         assertThat(output()).isEqualTo("""
+                logs-prod  Automated snapshot hour (UTC): 0
+                logs-prod  EBS enabled: True type: gp3 size (GB): 100 3000 Iops 307200 total storage (MB)
+                logs-prod  Desired free storage set to (in MB): 25600.0
                 would create secpipe-logs-prod-ClusterStatus.yellow: Maximum >= 1 for 5 x 60 s (missing)
                 would update prod-free: Minimum <= 25600 for 1 x 60 s (evaluation periods 5 (want 1); datapoints to alarm 5 (want 1); threshold 61440 (want 25600))
                 would create secpipe-logs-prod-ClusterIndexWritesBlocked: Maximum >= 1 for 1 x 300 s (missing)
@@ -132,6 +135,9 @@ class AlarmApplyTest {
 
         assertThat(errors.toString(StandardCharsets.UTF_8)).startsWith("secpipe alarms: The maximum alarm count has been reached.");
         assertThat(output()).isEqualTo("""
+                logs-prod  Automated snapshot hour (UTC): 0
+                logs-prod  EBS enabled: True type: gp3 size (GB): 100 3000 Iops 307200 total storage (MB)
+                logs-prod  Desired free storage set to (in MB): 25600.0
                 create secpipe-logs-prod-ClusterStatus.yellow: Maximum >= 1 for 5 x 60 s (missing)
                 update prod-free: Minimum <= 25600 for 1 x 60 s (evaluation periods 5 (want 1); datapoints to alarm 5 (want 1); threshold 61440 (want 25600))
                 """);

@@ -132,7 +132,7 @@ class AlarmCheckTest {
 
         // logs-big: 5 nodes of 512 GiB. The seed wanted 20% of 2560 GiB = 524288 MiB, more than any node holds.
         assertThat(threshold(reports, "logs-big", "FreeStorageSpace")).isEqualTo(104857.0);
-        // logs-dev: 10 GiB per node, 20% is 2048 MiB, the seed's floor
+        // logs-dev: 10 GiB per node, 20% is 2048 MiB
         assertThat(threshold(reports, "logs-dev", "FreeStorageSpace")).isEqualTo(2048.0);
         // logs-hot: instance storage, the profile's fixed value
         assertThat(threshold(reports, "logs-hot", "FreeStorageSpace")).isEqualTo(2048.0);
@@ -164,6 +164,9 @@ class AlarmCheckTest {
         assertThat(status).isEqualTo(AlarmsCommand.DIFFERS);
         assertThat(output()).isEqualTo("""
                 logs-prod  OpenSearch_2.19, 3 x r6g.large.search, account 123456789012, profile aws-recommended
+                  info        Automated snapshot hour (UTC): 0
+                  info        EBS enabled: True type: gp3 size (GB): 100 3000 Iops 307200 total storage (MB)
+                  info        Desired free storage set to (in MB): 25600.0
                   ok          ClusterStatus.red              prod-red
                   missing     ClusterStatus.yellow           want Maximum >= 1 for 5 x 60 s
                   mismatched  FreeStorageSpace               prod-free: evaluation periods 5 (want 1); datapoints to alarm 5 (want 1); threshold 61440 (want 25600)

@@ -62,9 +62,14 @@ final class AwsFake implements AutoCloseable {
 
     /** @param pageSize alarms per DescribeAlarms page, small so that the paginator has to follow NextToken */
     AwsFake(int pageSize) {
+        this(pageSize, "");
+    }
+
+    /** @param fixtures a folder of src/test/resources/alarms/ with its own domains.json and existing-alarms.json ("seed-003/") */
+    AwsFake(int pageSize, String fixtures) {
         this.pageSize = pageSize;
-        resource("domains.json").fields().forEachRemaining(e -> domains.put(e.getKey(), e.getValue()));
-        for (JsonNode alarm : resource("existing-alarms.json")) {
+        resource(fixtures + "domains.json").fields().forEachRemaining(e -> domains.put(e.getKey(), e.getValue()));
+        for (JsonNode alarm : resource(fixtures + "existing-alarms.json")) {
             alarms.put(alarm.get("AlarmName").asText(), (ObjectNode) alarm);
         }
         server = new WireMockServer(WireMockConfiguration.options().dynamicPort().extensions(new Api()));

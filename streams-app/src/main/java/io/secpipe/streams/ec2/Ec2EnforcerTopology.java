@@ -8,12 +8,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.serialization.Serdes;
@@ -38,41 +41,88 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The EC2 instance enforcer. Instance states come from three inputs: ref.instances (the inventory: seeds
- * the store, never decides), EventBridge "EC2 Instance State-change Notification"s, and the EC2 calls in
- * cloudtrail.ec2 (RunInstances and the others name instances and their current state in their response).
- * All are re-keyed by region so one task holds a region's instances; a store keeps each instance's latest
- * state by event time (an older event than the one stored is ignored: out-of-order safe). When an instance
- * starts (pending/running after unknown, stopped or stopping), a decision goes to ec2.enforcement: DELETE
- * when its region is not allowed or the region's non-terminated instances exceed the maximum, else ALLOW.
- * With the actuator enabled (off by default), a DELETE is carried out and its outcome reported too.
+ * the store, never decides), EventBridge "EC2 Instance State-change Notification"s, and the instance lifecycle
+ * calls in cloudtrail.ec2 (Run/Start/Stop/TerminateInstances name instances and their current state in their
+ * response; the topic's other calls are ignored). A store keeps each instance's latest state by event time (an
+ * older event than the one stored is ignored: out-of-order safe). When an instance starts (pending/running after
+ * unknown, stopped or stopping), one decision goes to ec2.enforcement: DELETE when its region is not allowed or
+ * the non-terminated instances exceed the maximum, else ALLOW. As the seed's Lambda does, it fails closed (no
+ * allowed region configured: every launch is DELETE) and counts the instances of all allowed regions together
+ * against one maximum (default 1); {@code ec2.enforcer.count.scope=region} counts each region on its own.
+ * With the actuator enabled (off by default), a DELETE is carried out before the decision is published, and the
+ * decision says how it went ({@code outcome}).
  */
 public final class Ec2EnforcerTopology {
 
+    /** Counting scope: the seed's one total over the allowed regions, or each region against the maximum. */
+    public enum CountScope { ALLOWED_REGIONS, REGION }
+
+    /**
+     * @param allowedRegions empty: no region is allowed, every launch is DELETE (fail closed)
+     * @param tags fields added to every decision as they are ({@code ec2.enforcer.tag.<field>=<value>}), e.g. the
+     *             seed's {@code stack_id} and {@code lab_id}
+     * @param snsActions the decisions published to SNS (default both, as the seed notified every decision)
+     */
     public record Config(String inventoryTopic, String stateTopic, String callsTopic, String outputTopic,
-                         String deadLetterTopic, Set<String> allowedRegions, int maxInstances,
+                         String deadLetterTopic, Set<String> allowedRegions, int maxInstances, CountScope countScope,
                          long terminatedRetentionMs, boolean actuatorEnabled, URI actuatorEndpoint,
-                         String snsTopicArn, URI snsEndpoint, Set<String> snsActions) {
+                         String snsTopicArn, URI snsEndpoint, Set<String> snsActions, Map<String, String> tags) {
+
+        static final String TAG_PREFIX = "ec2.enforcer.tag.";
+
         public static Config from(Properties props) {
             String endpoint = props.getProperty("ec2.enforcer.actuator.endpoint", "").trim();
             String snsEndpoint = props.getProperty("ec2.enforcer.sns.endpoint", "").trim();
+            String scope = props.getProperty("ec2.enforcer.count.scope", "allowed-regions").trim();
+            CountScope countScope = switch (scope) {
+                case "allowed-regions" -> CountScope.ALLOWED_REGIONS;
+                case "region" -> CountScope.REGION;
+                default -> throw new IllegalArgumentException("ec2.enforcer.count.scope must be allowed-regions or region, not " + scope);
+            };
+            Map<String, String> tags = new TreeMap<>();
+            for (String name : props.stringPropertyNames()) {
+                if (name.startsWith(TAG_PREFIX) && name.length() > TAG_PREFIX.length()) {
+                    String field = name.substring(TAG_PREFIX.length());
+                    if (DECISION_FIELDS.contains(field)) {
+                        throw new IllegalArgumentException(name + ": " + field + " is a field of the decision itself");
+                    }
+                    tags.put(field, props.getProperty(name).trim());
+                }
+            }
             return new Config(
                     props.getProperty("ec2.enforcer.inventory.topic", "ref.instances"),
                     props.getProperty("ec2.enforcer.state.topic", "raw.ec2-events"),
                     props.getProperty("ec2.enforcer.calls.topic", "cloudtrail.ec2"),
                     props.getProperty("ec2.enforcer.output.topic", "ec2.enforcement"),
                     props.getProperty("ec2.enforcer.dlq.topic", "dlq.ec2-enforcer"),
-                    Arrays.stream(props.getProperty("ec2.enforcer.allowed.regions", "").split(","))
-                            .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toCollection(TreeSet::new)),
-                    Integer.parseInt(props.getProperty("ec2.enforcer.max.instances", "10").trim()),
+                    list(props.getProperty("ec2.enforcer.allowed.regions", "")),
+                    // the seed's MAX_INSTANCES default
+                    Integer.parseInt(props.getProperty("ec2.enforcer.max.instances", "1").trim()),
+                    countScope,
                     Long.parseLong(props.getProperty("ec2.enforcer.terminated.retention.ms", "86400000").trim()),
                     Boolean.parseBoolean(props.getProperty("ec2.enforcer.actuator.enabled", "false").trim()),
                     endpoint.isEmpty() ? null : URI.create(endpoint),
                     props.getProperty("ec2.enforcer.sns.topic.arn", "").trim(),
                     snsEndpoint.isEmpty() ? null : URI.create(snsEndpoint),
-                    Arrays.stream(props.getProperty("ec2.enforcer.sns.actions", "DELETE,DELETE failed").split(","))
-                            .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toCollection(TreeSet::new)));
+                    list(props.getProperty("ec2.enforcer.sns.actions", "ALLOW,DELETE")),
+                    Map.copyOf(tags));
+        }
+
+        private static Set<String> list(String value) {
+            return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                    .collect(Collectors.toCollection(TreeSet::new));
         }
     }
+
+    /** The fields every decision has; a tag may not take one of their names. */
+    static final Set<String> DECISION_FIELDS = Set.of("@timestamp", "action", "instance_id", "num_instances", "max_instances",
+            "region", "instance_type", "account", "timestamp", "event_time", "reason", "state", "trigger", "outcome", "error");
+
+    /** The CloudTrail calls that change an instance's lifecycle state; cloudtrail.ec2 carries others too. */
+    static final Set<String> LIFECYCLE_CALLS = Set.of("RunInstances", "StartInstances", "StopInstances", "TerminateInstances");
+
+    /** Repartition key when every instance is counted together: one task sees them all. */
+    static final String ALL = "all";
 
     static final String STORE = "ec2-enforcer-instances";
     static final String STATE_CHANGE = "EC2 Instance State-change Notification";
@@ -91,6 +141,11 @@ public final class Ec2EnforcerTopology {
 
     /** {@code actuator} null, or the config disabling it: decisions are published, nothing is terminated. */
     public static void addTo(StreamsBuilder builder, Config config, Ec2Actuator actuator) {
+        addTo(builder, config, actuator, Clock.systemUTC());
+    }
+
+    /** {@code clock}: the decision time every decision carries beside its event time. */
+    public static void addTo(StreamsBuilder builder, Config config, Ec2Actuator actuator, Clock clock) {
         Consumed<String, byte[]> bytes = Consumed.with(Serdes.String(), Serdes.ByteArray());
         KStream<String, Extracted> inventory = builder.stream(config.inventoryTopic(), bytes.withName("ec2-enforcer-inventory"))
                 .processValues(() -> new Extract("ec2-enforcer-inventory", Ec2EnforcerTopology::fromInventory),
@@ -110,25 +165,19 @@ public final class Ec2EnforcerTopology {
                         .to(config.deadLetterTopic(), Produced.with(Serdes.String(), Serdes.ByteArray())), "dead-letter"));
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.ByteArray()));
+        boolean perRegion = config.countScope() == CountScope.REGION;
+        Ec2Actuator acting = config.actuatorEnabled() ? actuator : null;
         KStream<String, byte[]> decisions = branches.get("ec2-enforcer-read")
-                .flatMap((key, e) -> e.events().stream().map(ev -> KeyValue.pair(ev.region(), ev.toBytes())).toList(),
+                .flatMap((key, e) -> e.events().stream().map(ev -> KeyValue.pair(perRegion ? ev.region() : ALL, ev.toBytes())).toList(),
                         Named.as("ec2-enforcer-key-by-region"))
-                // one task per region sees all of its instances: the count is the region's, not a partition's
+                // one task sees every instance counted together: all of them (the seed's total), or a region's
                 .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName("ec2-enforcer-by-region"))
-                .process(() -> new Decide(config), Named.as("ec2-enforcer-decide"), STORE);
+                .process(() -> new Decide(config, acting, clock), Named.as("ec2-enforcer-decide"), STORE);
         decisions.to(config.outputTopic(), Produced.with(Serdes.String(), Serdes.ByteArray()));
 
-        KStream<String, byte[]> reports = decisions;
-        if (config.actuatorEnabled() && actuator != null) {
-            KStream<String, byte[]> outcomes = decisions
-                    .filter((id, d) -> "DELETE".equals(tree(d).path("action").asText()), Named.as("ec2-enforcer-deletes"))
-                    .processValues(() -> new Actuate(actuator), Named.as("ec2-enforcer-actuate"));
-            outcomes.to(config.outputTopic(), Produced.with(Serdes.String(), Serdes.ByteArray()));
-            reports = decisions.merge(outcomes, Named.as("ec2-enforcer-reports"));
-        }
         if (!config.snsTopicArn().isEmpty()) {
             SnsPublisher sns = new SnsPublisher(config.snsTopicArn(), config.snsEndpoint(), null);
-            reports.filter((id, d) -> config.snsActions().contains(tree(d).path("action").asText()), Named.as("ec2-enforcer-to-notify"))
+            decisions.filter((id, d) -> config.snsActions().contains(tree(d).path("action").asText()), Named.as("ec2-enforcer-to-notify"))
                     .process(() -> new Notify(sns), Named.as("ec2-enforcer-sns"));
         }
     }
@@ -172,17 +221,17 @@ public final class Ec2EnforcerTopology {
         return List.of(new InstanceEvent(id, region, state, null, text(envelope, "account"), millis(time), "state-change"));
     }
 
-    /** cloudtrail.ec2 documents: a successful call's response names each instance and its current state. */
+    /** cloudtrail.ec2 documents: a successful lifecycle call's response names each instance and its current state. */
     static List<InstanceEvent> fromCall(JsonNode doc, long recordTime) throws IOException {
         if (doc == null || !doc.isObject()) {
             throw new IOException("not a JSON object");
         }
-        if (doc.hasNonNull("error_code")) {
-            return List.of();
+        String call = text(doc, "event_name");
+        if (doc.hasNonNull("error_code") || !LIFECYCLE_CALLS.contains(call)) {
+            return List.of(); // failed calls and calls that change no instance's state (CreateImage, CreateVpc, ...)
         }
         String region = text(doc, "aws_region");
         String time = text(doc, "@timestamp");
-        String call = text(doc, "event_name");
         List<InstanceEvent> out = new ArrayList<>();
         for (JsonNode item : doc.path("response_elements").path("instancesSet").path("items")) {
             String id = text(item, "instanceId");
@@ -230,14 +279,19 @@ public final class Ec2EnforcerTopology {
         }
     }
 
-    /** Keeps the instances of the task's regions and decides on each start. */
+    /** Keeps the instances the task counts, decides on each start and, with an actuator, acts on a DELETE. */
     static final class Decide implements Processor<String, byte[], String, byte[]> {
         private final Config config;
+        private final Ec2Actuator actuator;
+        private final Clock clock;
         private ProcessorContext<String, byte[]> context;
         private KeyValueStore<String, byte[]> store;
 
-        Decide(Config config) {
+        /** {@code actuator} null: decisions only, nothing is terminated. */
+        Decide(Config config, Ec2Actuator actuator, Clock clock) {
             this.config = config;
+            this.actuator = actuator;
+            this.clock = clock;
         }
 
         @Override
@@ -262,21 +316,48 @@ public final class Ec2EnforcerTopology {
                 return; // only launches and starts are decided; the inventory only seeds the counts
             }
             int count = countAndPurge(event.region(), event.epochMillis());
-            context.forward(new Record<>(now.instanceId(), decision(now, count), event.epochMillis(), record.headers())
+            ObjectNode decision = decision(now, count);
+            if ("DELETE".equals(decision.path("action").asText())) {
+                act(decision);
+            }
+            context.forward(new Record<>(now.instanceId(), bytes(decision), event.epochMillis(), record.headers())
                     .withHeaders(idHeader(record, now.instanceId() + "@" + event.epochMillis())));
         }
 
-        /** The region's counted instances; terminated ones kept past the retention (for ordering) are dropped now. */
+        /** One message per decision: the outcome of carrying it out is a field of it, not a second message. */
+        private void act(ObjectNode decision) {
+            if (actuator == null) {
+                decision.put("outcome", "not_acted");
+                return;
+            }
+            try {
+                actuator.terminate(decision.path("region").asText(), decision.path("instance_id").asText());
+                decision.put("outcome", "terminated");
+            } catch (Exception e) {
+                // Reported, not retried: a decision is acted on once; the next launch or start decides again.
+                decision.put("outcome", "failed");
+                decision.put("error", e.getClass().getSimpleName() + ": " + e.getMessage());
+            }
+        }
+
+        /**
+         * The counted instances: those of every allowed region together (the seed's total, {@code region} itself
+         * only counted if allowed), or, per region, the region's. Terminated instances kept past the retention (for
+         * ordering) are dropped on the way.
+         */
         private int countAndPurge(String region, long now) {
             int count = 0;
             List<String> expired = new ArrayList<>();
-            try (KeyValueIterator<String, byte[]> it = store.prefixScan(region + "/", new StringSerializer())) {
+            boolean perRegion = config.countScope() == CountScope.REGION;
+            try (KeyValueIterator<String, byte[]> it = perRegion ? store.prefixScan(region + "/", new StringSerializer()) : store.all()) {
                 while (it.hasNext()) {
                     KeyValue<String, byte[]> kv = it.next();
                     InstanceEvent e = InstanceEvent.fromBytes(kv.value);
                     if (e.counted()) {
-                        count++;
-                    } else if ("terminated".equals(e.state()) && now - e.epochMillis() > config.terminatedRetentionMs()) {
+                        if (perRegion || config.allowedRegions().contains(e.region())) {
+                            count++;
+                        }
+                    } else if (now - e.epochMillis() > config.terminatedRetentionMs()) {
                         expired.add(kv.key);
                     }
                 }
@@ -285,19 +366,22 @@ public final class Ec2EnforcerTopology {
             return count;
         }
 
-        private byte[] decision(InstanceEvent e, int count) {
-            boolean regionAllowed = config.allowedRegions().isEmpty() || config.allowedRegions().contains(e.region());
+        private ObjectNode decision(InstanceEvent e, int count) {
+            String where = config.countScope() == CountScope.REGION ? "in " + e.region() : "in the allowed regions";
             String action;
             String reason;
-            if (!regionAllowed) {
+            if (config.allowedRegions().isEmpty()) {
+                action = "DELETE";
+                reason = "no region is allowed (ec2.enforcer.allowed.regions is empty)";
+            } else if (!config.allowedRegions().contains(e.region())) {
                 action = "DELETE";
                 reason = "region " + e.region() + " is not allowed (allowed: " + String.join(", ", config.allowedRegions()) + ")";
             } else if (count > config.maxInstances()) {
                 action = "DELETE";
-                reason = count + " instances in " + e.region() + " exceed the maximum of " + config.maxInstances();
+                reason = count + " instances " + where + " exceed the maximum of " + config.maxInstances();
             } else {
                 action = "ALLOW";
-                reason = count + " of at most " + config.maxInstances() + " instances in " + e.region();
+                reason = count + " of at most " + config.maxInstances() + " instances " + where;
             }
             ObjectNode d = InstanceEvent.JSON.createObjectNode();
             String at = Instant.ofEpochMilli(e.epochMillis()).toString();
@@ -309,47 +393,18 @@ public final class Ec2EnforcerTopology {
             d.put("region", e.region());
             putText(d, "instance_type", e.instanceType());
             putText(d, "account", e.account());
-            d.put("timestamp", at);
+            // the seed's timestamp is when the Lambda decided; the event's own time is kept beside it
+            d.put("timestamp", Instant.now(clock).toString());
+            d.put("event_time", at);
+            config.tags().forEach(d::put);
             d.put("reason", reason);
             d.put("state", e.state());
             d.put("trigger", e.origin());
-            return bytes(d);
+            return d;
         }
     }
 
-    /** Carries out DELETE decisions, reporting "DELETE done" or "DELETE failed" with the error. */
-    static final class Actuate implements FixedKeyProcessor<String, byte[], byte[]> {
-        private final Ec2Actuator actuator;
-        private FixedKeyProcessorContext<String, byte[]> context;
-
-        Actuate(Ec2Actuator actuator) {
-            this.actuator = actuator;
-        }
-
-        @Override
-        public void init(FixedKeyProcessorContext<String, byte[]> context) {
-            this.context = context;
-        }
-
-        @Override
-        public void process(FixedKeyRecord<String, byte[]> record) {
-            ObjectNode report = (ObjectNode) tree(record.value());
-            String id = report.path("instance_id").asText();
-            try {
-                actuator.terminate(report.path("region").asText(), id);
-                report.put("action", "DELETE done");
-            } catch (Exception e) {
-                // Reported, not retried: a decision is acted on once; the next launch or start decides again.
-                report.put("action", "DELETE failed");
-                report.put("error", e.getClass().getSimpleName() + ": " + e.getMessage());
-            }
-            String docId = new String(record.headers().lastHeader(SecpipeHeaders.ID).value(), StandardCharsets.UTF_8) + "/actuator";
-            record.headers().remove(SecpipeHeaders.ID).add(SecpipeHeaders.ID, docId.getBytes(StandardCharsets.UTF_8));
-            context.forward(record.withValue(bytes(report)));
-        }
-    }
-
-    /** Publishes reports to SNS. A failed publish is logged, not fatal: the report is in ec2.enforcement anyway. */
+    /** Publishes decisions to SNS. A failed publish is logged, not fatal: the decision is in ec2.enforcement anyway. */
     static final class Notify implements Processor<String, byte[], Void, Void> {
         private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Notify.class);
         private final SnsPublisher sns;

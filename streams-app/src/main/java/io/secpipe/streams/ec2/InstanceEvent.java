@@ -16,9 +16,9 @@ record InstanceEvent(String instanceId, String region, String state, String inst
 
     static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Counted against the maximum: everything but the instances on their way out or gone. */
+    /** Counted against the maximum: every instance not yet gone, shutting-down included, as the seed counts. */
     boolean counted() {
-        return !"terminated".equals(state) && !"shutting-down".equals(state);
+        return !"terminated".equals(state);
     }
 
     /** Pending and running are what a launch (RunInstances, or a start after a stop) turns an instance into. */

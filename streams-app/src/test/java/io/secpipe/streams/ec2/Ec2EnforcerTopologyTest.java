@@ -1,6 +1,7 @@
 package io.secpipe.streams.ec2;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,7 +9,9 @@ import io.secpipe.formats.SecpipeHeaders;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -25,6 +28,8 @@ class Ec2EnforcerTopologyTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Instant T0 = Instant.parse("2026-11-02T10:00:00Z");
+    /** The decision time: the clock the enforcer is given, unlike any event time here. */
+    private static final Instant DECIDED = Instant.parse("2026-11-02T12:34:56Z");
 
     private TopologyTestDriver driver;
     private TestInputTopic<String, String> inventory;
@@ -36,7 +41,7 @@ class Ec2EnforcerTopologyTest {
 
     private void start(Properties props, Ec2Actuator actuator) {
         StreamsBuilder builder = new StreamsBuilder();
-        Ec2EnforcerTopology.addTo(builder, Ec2EnforcerTopology.Config.from(props), actuator);
+        Ec2EnforcerTopology.addTo(builder, Ec2EnforcerTopology.Config.from(props), actuator, Clock.fixed(DECIDED, ZoneOffset.UTC));
         driver = new TopologyTestDriver(builder.build());
         inventory = driver.createInputTopic("ref.instances", Serdes.String().serializer(), Serdes.String().serializer());
         states = driver.createInputTopic("raw.ec2-events", Serdes.String().serializer(), Serdes.String().serializer());
@@ -54,7 +59,9 @@ class Ec2EnforcerTopologyTest {
 
     @AfterEach
     void stop() {
-        driver.close();
+        if (driver != null) {
+            driver.close();
+        }
     }
 
     private void seed(String id, String region, String state) {
@@ -87,7 +94,7 @@ class Ec2EnforcerTopologyTest {
 
     @Test
     void theInventorySeedsTheCountsAndLaunchesBeyondTheMaximumAreDeleted() {
-        start(4, "");
+        start(4, "eu-west-1");
         seed("i-1", "eu-west-1", "running");
         seed("i-2", "eu-west-1", "stopped");
         seed("i-3", "eu-west-1", "running");
@@ -107,37 +114,44 @@ class Ec2EnforcerTopologyTest {
         assertThat(allow.path("region").asText()).isEqualTo("eu-west-1");
         assertThat(allow.path("instance_type").asText()).isEqualTo("m5.large");
         assertThat(allow.path("account").asText()).isEqualTo("111122223333");
-        assertThat(allow.path("timestamp").asText()).isEqualTo("2026-11-02T10:01:00Z");
+        assertThat(allow.path("timestamp").asText()).as("decision time").isEqualTo("2026-11-02T12:34:56Z");
+        assertThat(allow.path("event_time").asText()).isEqualTo("2026-11-02T10:01:00Z");
+        assertThat(allow.path("@timestamp").asText()).isEqualTo("2026-11-02T10:01:00Z");
         assertThat(allow.path("trigger").asText()).isEqualTo("RunInstances");
+        assertThat(allow.has("outcome")).isFalse();
         JsonNode delete = out.get(1);
         assertThat(delete.path("action").asText()).isEqualTo("DELETE");
-        assertThat(delete.path("num_instances").asInt()).isEqualTo(5);
-        assertThat(delete.path("reason").asText()).isEqualTo("5 instances in eu-west-1 exceed the maximum of 4");
+        assertThat(delete.path("num_instances").asInt()).as("us-east-1 is not allowed: not counted").isEqualTo(5);
+        assertThat(delete.path("reason").asText()).isEqualTo("5 instances in the allowed regions exceed the maximum of 4");
+        assertThat(delete.path("outcome").asText()).isEqualTo("not_acted");
         assertThat(terminated).as("actuator off by default").isEmpty();
     }
 
     @Test
     void countsFollowLaunchStopStartAndTerminate() {
-        start(1, "");
+        start(1, "eu-west-1");
         stateChange("i-a", "eu-west-1", "pending", 0);
         stateChange("i-a", "eu-west-1", "running", 1);   // same launch: no second decision
         stateChange("i-a", "eu-west-1", "stopping", 2);
         stateChange("i-a", "eu-west-1", "stopped", 3);
         stateChange("i-a", "eu-west-1", "pending", 4);   // a start is decided again
         stateChange("i-b", "eu-west-1", "pending", 5);   // a second instance while i-a runs: over the maximum of 1
-        stateChange("i-a", "eu-west-1", "shutting-down", 6);
-        stateChange("i-a", "eu-west-1", "terminated", 7);
-        stateChange("i-c", "eu-west-1", "pending", 8);   // i-b and i-c
+        stateChange("i-b", "eu-west-1", "shutting-down", 6);
+        stateChange("i-c", "eu-west-1", "pending", 7);   // i-a, i-b (shutting down still counts, as in the seed), i-c
+        stateChange("i-b", "eu-west-1", "terminated", 8);
+        stateChange("i-c", "eu-west-1", "terminated", 9);
+        stateChange("i-a", "eu-west-1", "terminated", 10);
+        stateChange("i-d", "eu-west-1", "pending", 11);  // alone
 
         List<JsonNode> out = read();
         assertThat(out).extracting(d -> d.path("instance_id").asText() + " " + d.path("action").asText() + " " + d.path("num_instances").asInt())
-                .containsExactly("i-a ALLOW 1", "i-a ALLOW 1", "i-b DELETE 2", "i-c DELETE 2");
+                .containsExactly("i-a ALLOW 1", "i-a ALLOW 1", "i-b DELETE 2", "i-c DELETE 3", "i-d ALLOW 1");
         assertThat(out.get(0).path("trigger").asText()).isEqualTo("state-change");
     }
 
     @Test
     void outOfOrderEventsDoNotResurrectInstances() {
-        start(5, "");
+        start(5, "eu-west-1");
         stateChange("i-a", "eu-west-1", "running", 2);
         runInstances("eu-west-1", 1, "i-a");             // the call arrives after the later state: ignored
         stateChange("i-a", "eu-west-1", "terminated", 9);
@@ -160,8 +174,9 @@ class Ec2EnforcerTopologyTest {
     }
 
     @Test
-    void theActuatorActsOnDeletesOnlyWhenEnabledAndReportsFailures() {
+    void theActuatorActsOnDeletesOnlyWhenEnabledAndEachDecisionIsOneMessageWithItsOutcome() {
         Properties props = new Properties();
+        props.setProperty("ec2.enforcer.allowed.regions", "eu-west-1");
         props.setProperty("ec2.enforcer.max.instances", "0");
         props.setProperty("ec2.enforcer.actuator.enabled", "true");
         start(props, (region, id) -> {
@@ -173,17 +188,122 @@ class Ec2EnforcerTopologyTest {
         stateChange("i-a", "eu-west-1", "pending", 0);
         stateChange("i-protected", "eu-west-1", "pending", 1);
         List<TestRecord<String, String>> out = decisions.readRecordsToList();
-        assertThat(out).extracting(r -> r.key() + " " + tree(r.value()).path("action").asText())
-                .containsExactly("i-a DELETE", "i-a DELETE done", "i-protected DELETE", "i-protected DELETE failed");
-        assertThat(tree(out.get(3).value()).path("error").asText()).isEqualTo("IllegalStateException: OperationNotPermitted: nope");
+        assertThat(out).extracting(r -> r.key() + " " + tree(r.value()).path("action").asText() + " " + tree(r.value()).path("outcome").asText())
+                .containsExactly("i-a DELETE terminated", "i-protected DELETE failed");
+        assertThat(tree(out.get(1).value()).path("error").asText()).isEqualTo("IllegalStateException: OperationNotPermitted: nope");
+        assertThat(tree(out.get(0).value()).has("error")).isFalse();
         assertThat(terminated).containsExactly("eu-west-1/i-a");
         assertThat(header(out.get(0))).isEqualTo("i-a@" + T0.toEpochMilli());
-        assertThat(header(out.get(1))).isEqualTo("i-a@" + T0.toEpochMilli() + "/actuator");
+    }
+
+    @Test
+    void withNoConfigurationEveryLaunchIsDeleteAndTheActuatorStillDoesNothing() {
+        // an actuator is at hand, but not enabled
+        start(new Properties(), (region, id) -> terminated.add(id));
+        stateChange("i-a", "eu-west-1", "pending", 0);
+        stateChange("i-b", "us-east-1", "pending", 1);
+        runInstances("us-west-2", 2, "i-c");
+
+        List<JsonNode> out = read();
+        assertThat(out).extracting(d -> d.path("instance_id").asText() + " " + d.path("action").asText() + " " + d.path("outcome").asText())
+                .containsExactly("i-a DELETE not_acted", "i-b DELETE not_acted", "i-c DELETE not_acted");
+        assertThat(out).allSatisfy(d -> {
+            assertThat(d.path("reason").asText()).isEqualTo("no region is allowed (ec2.enforcer.allowed.regions is empty)");
+            assertThat(d.path("max_instances").asInt()).as("the seed's default maximum").isEqualTo(1);
+            assertThat(d.path("num_instances").asInt()).as("no allowed region: nothing counted").isZero();
+        });
+        assertThat(terminated).isEmpty();
+    }
+
+    @Test
+    void instancesOfAllAllowedRegionsCountTogetherAgainstOneMaximum() {
+        start(1, "eu-west-1,us-east-1");
+        stateChange("i-a", "eu-west-1", "pending", 0);
+        stateChange("i-b", "us-east-1", "pending", 1);
+        stateChange("i-c", "ap-south-1", "pending", 2);   // not allowed, and not counted
+        stateChange("i-d", "us-east-1", "pending", 3);
+
+        assertThat(read()).extracting(d -> d.path("instance_id").asText() + " " + d.path("action").asText() + " " + d.path("num_instances").asInt())
+                .containsExactly("i-a ALLOW 1", "i-b DELETE 2", "i-c DELETE 2", "i-d DELETE 3");
+    }
+
+    @Test
+    void perRegionCountingIsAnOption() {
+        Properties props = new Properties();
+        props.setProperty("ec2.enforcer.allowed.regions", "eu-west-1,us-east-1");
+        props.setProperty("ec2.enforcer.count.scope", "region");
+        start(props, null);
+        stateChange("i-a", "eu-west-1", "pending", 0);
+        stateChange("i-b", "us-east-1", "pending", 1);
+        stateChange("i-d", "us-east-1", "pending", 3);
+
+        List<JsonNode> out = read();
+        assertThat(out).extracting(d -> d.path("instance_id").asText() + " " + d.path("action").asText() + " " + d.path("num_instances").asInt())
+                .containsExactly("i-a ALLOW 1", "i-b ALLOW 1", "i-d DELETE 2");
+        assertThat(out.get(2).path("reason").asText()).isEqualTo("2 instances in us-east-1 exceed the maximum of 1");
+    }
+
+    @Test
+    void theSeedsLambdaSettingsGiveTheSeedsMessageFields() throws IOException {
+        Properties props = new Properties();
+        try (var in = getClass().getResourceAsStream("/ec2/seed-000-lambda.properties")) {
+            props.load(in);
+        }
+        start(props, null);
+        runInstances("us-west-2", 1, "i-0aaa0000000000001");
+        runInstances("us-west-2", 2, "i-0aaa0000000000002");
+        stateChange("i-0aaa0000000000003", "us-east-1", "pending", 3);
+
+        List<JsonNode> out = read();
+        assertThat(out).extracting(d -> d.path("action").asText() + " " + d.path("num_instances").asInt())
+                .containsExactly("ALLOW 1", "DELETE 2", "DELETE 2");
+        JsonNode first = out.get(0);
+        // the seed's message: action, instance_id, num_instances, max_instances, region, instance_type, account,
+        // timestamp (when decided), stack_id, lab_id
+        assertThat(first.path("instance_id").asText()).isEqualTo("i-0aaa0000000000001");
+        assertThat(first.path("max_instances").asInt()).isEqualTo(1);
+        assertThat(first.path("region").asText()).isEqualTo("us-west-2");
+        assertThat(first.path("instance_type").asText()).isEqualTo("m5.large");
+        assertThat(first.path("account").asText()).isEqualTo("111122223333");
+        assertThat(first.path("timestamp").asText()).isEqualTo("2026-11-02T12:34:56Z");
+        assertThat(first.path("stack_id").asText()).isEqualTo("arn:aws:cloudformation:us-west-2:606428895882:stack/"
+                + "qls-10895444-267494a907e57c43-EC2EnforcerStack-16ESQCUSXDXJY/24271b80-2aa3-11ea-96c9-02a77ed54d64");
+        assertThat(first.path("lab_id").asText()).isEqualTo("karamo-test");
+        assertThat(out.get(2).path("reason").asText()).isEqualTo("region us-east-1 is not allowed (allowed: us-west-2)");
+    }
+
+    @Test
+    void theSeedNotifiedEveryDecisionAndSoDoesTheDefault() {
+        assertThat(Ec2EnforcerTopology.Config.from(new Properties()).snsActions()).containsExactly("ALLOW", "DELETE");
+    }
+
+    @Test
+    void aTagMayNotReplaceADecisionField() {
+        Properties props = new Properties();
+        props.setProperty("ec2.enforcer.tag.action", "ALLOW");
+        assertThatThrownBy(() -> Ec2EnforcerTopology.Config.from(props))
+                .hasMessage("ec2.enforcer.tag.action: action is a field of the decision itself");
+    }
+
+    @Test
+    void callsThatAreNotInstanceLifecycleEventsAreIgnored() {
+        start(1, "eu-west-1");
+        // the wider CloudTrail pattern's other EC2 calls; CreateImage's response even names an instance and a state
+        calls.pipeInput("v", "{\"@timestamp\":\"" + T0 + "\",\"event_name\":\"CreateVpc\",\"aws_region\":\"eu-west-1\","
+                + "\"response_elements\":{\"vpc\":{\"vpcId\":\"vpc-1\"}}}");
+        calls.pipeInput("s", "{\"@timestamp\":\"" + T0 + "\",\"event_name\":\"DeleteSnapshot\",\"aws_region\":\"eu-west-1\"}");
+        calls.pipeInput("i", "{\"@timestamp\":\"" + T0 + "\",\"event_name\":\"CreateImage\",\"aws_region\":\"eu-west-1\","
+                + "\"response_elements\":{\"instancesSet\":{\"items\":[{\"instanceId\":\"i-x\",\"currentState\":{\"name\":\"running\"}}]}}}");
+        assertThat(decisions.isEmpty()).isTrue();
+        assertThat(deadLetters.isEmpty()).isTrue();
+        runInstances("eu-west-1", 1, "i-a");
+        assertThat(read()).extracting(d -> d.path("instance_id").asText() + " " + d.path("action").asText() + " " + d.path("num_instances").asInt())
+                .as("i-x was never counted").containsExactly("i-a ALLOW 1");
     }
 
     @Test
     void unreadableNotificationsGoToTheDeadLetterTopic() {
-        start(5, "");
+        start(5, "eu-west-1");
         states.pipeInput("x", "{\"detail-type\":\"EC2 Instance State-change Notification\",\"region\":\"eu-west-1\",\"detail\":{}}");
         states.pipeInput("y", "{\"detail-type\":\"EC2 Spot Instance Interruption Warning\"}"); // not ours: ignored
         states.pipeInput("z", "not json");
@@ -209,8 +329,9 @@ class Ec2EnforcerTopologyTest {
         driver.createInputTopic("raw.cloudtrail", Serdes.String().serializer(), Serdes.String().serializer()).pipeInput("e1", record);
         List<String> out = driver.createOutputTopic("ec2.enforcement", Serdes.String().deserializer(), Serdes.String().deserializer())
                 .readValuesToList();
+        // no configuration: fail closed
         assertThat(out).singleElement().satisfies(d -> assertThat(tree(d).path("instance_id").asText()).isEqualTo("i-0bbb0000000000001"))
-                .satisfies(d -> assertThat(tree(d).path("action").asText()).isEqualTo("ALLOW"))
+                .satisfies(d -> assertThat(tree(d).path("action").asText()).isEqualTo("DELETE"))
                 .satisfies(d -> assertThat(tree(d).path("instance_type").asText()).isEqualTo("t3.micro"));
     }
 

@@ -80,12 +80,27 @@ class SnsPublisherTest {
     }
 
     @Test
-    void theEnforcerPublishesDeleteDecisionsOnlyWhenATopicIsConfigured() {
+    void theEnforcerPublishesEveryDecisionAsTheSeedDidWhenATopicIsConfigured() {
+        Properties props = new Properties();
+        props.setProperty("ec2.enforcer.allowed.regions", "us-east-1");
+        assertThat(publishedForTwoLaunches(props)).extracting(m -> m.replaceAll(".*\"action\":\"([A-Z]+)\",\"instance_id\":\"(i-\\d)\".*", "$2 $1"))
+                .containsExactlyInAnyOrder("i-1 ALLOW", "i-2 DELETE");
+    }
+
+    @Test
+    void theEnforcerCanPublishDeletesOnly() {
+        Properties props = new Properties();
+        props.setProperty("ec2.enforcer.allowed.regions", "us-east-1");
+        props.setProperty("ec2.enforcer.sns.actions", "DELETE");
+        assertThat(publishedForTwoLaunches(props)).singleElement().asString()
+                .contains("\"action\":\"DELETE\"", "\"instance_id\":\"i-2\"").doesNotContain("ALLOW");
+    }
+
+    /** Two launches in us-east-1 with the maximum at its default of 1: ALLOW, then DELETE. */
+    private List<String> publishedForTwoLaunches(Properties props) {
         System.setProperty("aws.accessKeyId", "AKIDEXAMPLE");
         System.setProperty("aws.secretAccessKey", "secret");
         try {
-            Properties props = new Properties();
-            props.setProperty("ec2.enforcer.max.instances", "1");
             props.setProperty("ec2.enforcer.sns.topic.arn", TOPIC);
             props.setProperty("ec2.enforcer.sns.endpoint", url().toString());
             StreamsBuilder builder = new StreamsBuilder();
@@ -102,9 +117,7 @@ class SnsPublisherTest {
             System.clearProperty("aws.accessKeyId");
             System.clearProperty("aws.secretAccessKey");
         }
-        List<String> published = sns.getAllServeEvents().stream()
+        return sns.getAllServeEvents().stream()
                 .map(e -> URLDecoder.decode(e.getRequest().getBodyAsString(), StandardCharsets.UTF_8)).toList();
-        assertThat(published).singleElement().asString()
-                .contains("\"action\":\"DELETE\"", "\"instance_id\":\"i-2\"").doesNotContain("ALLOW");
     }
 }
