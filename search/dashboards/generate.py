@@ -112,11 +112,30 @@ def xy_params(chart, value_label, mode):
     }
 
 
-def search_source(query="", with_index=True):
-    source = {"query": {"query": query, "language": "kuery"}, "filter": []}
+def search_source(query="", with_index=True, filters=()):
+    source = {"query": {"query": query, "language": "kuery"}, "filter": list(filters)}
     if with_index:
         source["indexRefName"] = INDEX_REF
     return compact(source)
+
+
+def filter_ref(i):
+    """The reference name Kibana 7.10 gives the index pattern of a stored filter (extractReferences)."""
+    return f"kibanaSavedObjectMeta.searchSourceJSON.filter[{i}].meta.index"
+
+
+def flows_only_phrase(i, field, value, index_prefix):
+    """A stored, enabled (toggleable) filter `field` = `value` that leaves other indices alone.
+
+    A plain phrase filter would apply to every panel of the dashboard, and the panels on indices without
+    `field` would go empty; so it is a custom filter: the phrase, or a document of another index. The
+    pill shows the alias; "Edit as Query DSL" shows the query."""
+    query = {"bool": {"should": [{"match_phrase": {field: value}},
+                                 {"bool": {"must_not": [{"prefix": {"_index": index_prefix}}]}}],
+                      "minimum_should_match": 1}}
+    meta = {"alias": f"{field}: {value}", "negate": False, "disabled": False, "type": "custom", "key": "query",
+            "value": compact(query), "indexRefName": filter_ref(i)}
+    return {"meta": meta, "query": query, "$state": {"store": "appState"}}
 
 
 def visualization(id_, title, index, vis_type, params, aggs, query="", description=""):
@@ -150,8 +169,9 @@ def search(id_, title, index, columns, query=""):
 
 # ---------------------------------------------------------------- dashboards
 
-def dashboard(id_, title, description, rows, time_from="now-24h"):
-    """`rows` is a list of rows, each a list of (object, width, height); the grid is 48 units wide."""
+def dashboard(id_, title, description, rows, time_from="now-24h", filters=()):
+    """`rows` is a list of rows, each a list of (object, width, height); the grid is 48 units wide.
+    `filters`: (index pattern id, filter) pairs, stored with the dashboard and applied when it opens."""
     panels, references, y = [], [], 0
     for row in rows:
         x = 0
@@ -166,11 +186,34 @@ def dashboard(id_, title, description, rows, time_from="now-24h"):
                   "optionsJSON": compact({"hidePanelTitles": False, "useMargins": True}), "version": 1,
                   "timeRestore": True, "timeFrom": time_from, "timeTo": "now",
                   "refreshInterval": {"pause": True, "value": 0},
-                  "kibanaSavedObjectMeta": {"searchSourceJSON": search_source(with_index=False)}}
+                  "kibanaSavedObjectMeta": {"searchSourceJSON": search_source(
+                      with_index=False, filters=[f for _, f in filters])}}
+    references += [{"name": filter_ref(i), "type": "index-pattern", "id": index} for i, (index, _) in enumerate(filters)]
     return saved_object("dashboard", id_, attributes, references)
 
 
 SUM_BYTES = metric("sum", "bytes", "Bytes")
+
+# The engine refuses a response of more than search.max_buckets buckets (65,535 by default in Elasticsearch
+# 7+/8 and OpenSearch). Nested terms aggregations make a + a*b + a*b*c + ... buckets: the seed's enipi-all
+# (200/5/200/200/200) would make over 8 billion. Keeping protocol at the seed's 5 and the other four levels
+# equal, 10 is the largest that fits: 10 + 50 + 500 + 5,000 + 50,000 = 55,560 (11 would make 80,531).
+MAX_BUCKETS = 65535
+ENIPI_ALL_SIZES = {"srcaddr": 10, "protocol": 5, "dstport": 10, "dstaddr": 10, "srcport": 10}
+# Eni-list: one level of the seed's 20,000 interfaces; metrics are no buckets.
+ENI_LIST_SIZE = 20000
+
+
+def nested_buckets(sizes):
+    total, product = 0, 1
+    for size in sizes:
+        product *= size
+        total += product
+    return total
+
+
+assert nested_buckets(ENIPI_ALL_SIZES.values()) <= MAX_BUCKETS
+assert nested_buckets([ENI_LIST_SIZE]) <= MAX_BUCKETS
 
 # SGDashboard: the seed's panels (names kept), then security groups, direction, countries, unused rules.
 FLOWS = "secpipe-index-vpcflow"
@@ -178,13 +221,14 @@ SG = [
     pie("secpipe-vis-eni-action", "ENIAction", FLOWS, [terms("action", 5, "segment")]),
     table("secpipe-vis-eni-destports", "ENIdestports", FLOWS, [count()],
           [terms("destination.port", 200, "bucket", label="Destination port")], per_page=20),
-    table("secpipe-vis-eni-list", "Eni-list", FLOWS, [SUM_BYTES],
-          [terms("interface_id", 100, "bucket", label="Interface")], per_page=20),
+    table("secpipe-vis-eni-list", "Eni-list", FLOWS, [count(), SUM_BYTES],
+          [terms("interface_id", ENI_LIST_SIZE, "bucket", label="Interface")], per_page=20),
     pie("secpipe-vis-eni-protocol", "EniProtocol", FLOWS, [terms("protocol", 10, "segment")]),
-    pie("secpipe-vis-enipi-all", "enipi-all", FLOWS, [
-        terms("srcaddr", 5, "segment"), terms("protocol", 3, "segment"), terms("dstport", 5, "segment"),
-        terms("dstaddr", 5, "segment"), terms("srcport", 5, "segment")]),
+    pie("secpipe-vis-enipi-all", "enipi-all", FLOWS,
+        [terms(field, size, "segment") for field, size in ENIPI_ALL_SIZES.items()]),
     search("secpipe-search-eni", "eni-search", FLOWS, ["interface_id", "action", "srcaddr", "dstport", "bytes", "packets"]),
+    # the seed's saved search of every flow, which its visualizations were built on
+    search("secpipe-search-all", "All", FLOWS, ["_source"]),
     table("secpipe-vis-sg-groups", "Security groups: flows and bytes", FLOWS, [count(), SUM_BYTES],
           [terms("security_group_ids", 20, "bucket", label="Security group")]),
     pie("secpipe-vis-sg-direction", "Direction", FLOWS, [terms("direction", 3, "segment")]),
@@ -211,6 +255,10 @@ HIDS = [
           [terms("rule.sidid", 10, "bucket", label="Rule ID"), terms("rule.comment", 1, "bucket", label="Description")]),
     table("secpipe-vis-hids-source-ips", "Top 10 source IPs", ALERTS, [count()],
           [terms("srcip", 10, "bucket", label="Source IP")]),
+    # the filter by instance: a click on an instance filters the dashboard on @log_stream (the CloudWatch
+    # Logs stream, which the seed's agents name after their instance id)
+    table("secpipe-vis-hids-instances", "Alerts by instance", ALERTS, [count()],
+          [terms("@log_stream", 100, "bucket", label="Instance (@log_stream)")]),
 ]
 
 CALLS = "secpipe-index-cloudtrail-ec2"
@@ -278,7 +326,7 @@ def layout_sg():
 def layout_hids():
     o = by_id(HIDS)
     return [
-        [(o["secpipe-vis-hids-over-time"], 48, 12)],
+        [(o["secpipe-vis-hids-instances"], 12, 12), (o["secpipe-vis-hids-over-time"], 36, 12)],
         [(o["secpipe-vis-hids-alert-types"], 24, 15), (o["secpipe-vis-hids-levels"], 24, 15)],
         [(o["secpipe-vis-hids-rule-ids"], 24, 15), (o["secpipe-vis-hids-source-ips"], 24, 15)],
     ]
@@ -313,7 +361,9 @@ def layout_trends():
 
 DASHBOARDS = [
     dashboard("secpipe-dashboard-sg", "SGDashboard",
-              "VPC flows per interface, action, protocol and port; security groups and their unused rules.", layout_sg()),
+              "VPC flows per interface, action, protocol and port; security groups and their unused rules.", layout_sg(),
+              # the seed's dashboard shows accepted traffic: its filter action = ACCEPT, on and toggleable
+              filters=[(FLOWS, flows_only_phrase(0, "action", "ACCEPT", "cwl-vpcflow-"))]),
     dashboard("secpipe-dashboard-hids", "HIDS alerts", "OSSEC and Wazuh alerts.", layout_hids()),
     dashboard("secpipe-dashboard-ec2", "EC2 API calls",
               "CloudTrail EC2 calls, their users and errors, and the enforcer's decisions.", layout_ec2()),

@@ -82,14 +82,14 @@ class DashboardsInstallTest {
 
     @Test
     void importsTheFileAsItsMultipartPartWithKibanasHeader() {
-        answer(200, "{\"success\":true,\"successCount\":40}");
+        answer(200, "{\"success\":true,\"successCount\":42}");
 
         int exit = secpipe("dashboards", "install", "--url", url() + "/", "--file", NDJSON.toString());
 
         assertThat(exit).isZero();
         assertThat(err.toString()).isEmpty();
         assertThat(out.toString()).isEqualTo(String.join(System.lineSeparator(),
-                "40 saved objects imported into kibana at " + url() + "/",
+                "42 saved objects imported into kibana at " + url() + "/",
                 "  Anomalies: " + url() + "/app/dashboards#/view/secpipe-dashboard-anomalies",
                 "  EC2 API calls: " + url() + "/app/dashboards#/view/secpipe-dashboard-ec2",
                 "  HIDS alerts: " + url() + "/app/dashboards#/view/secpipe-dashboard-hids",
@@ -109,18 +109,18 @@ class DashboardsInstallTest {
 
     @Test
     void openSearchDashboardsGetsItsOwnHeader() {
-        answer(200, "{\"success\":true,\"successCount\":40}");
+        answer(200, "{\"success\":true,\"successCount\":42}");
 
         int exit = secpipe("dashboards", "install", "--url", url(), "--flavor", "opensearch-dashboards", "--file", NDJSON.toString());
 
         assertThat(exit).isZero();
-        assertThat(out.toString()).startsWith("40 saved objects imported into opensearch-dashboards at " + url() + System.lineSeparator());
+        assertThat(out.toString()).startsWith("42 saved objects imported into opensearch-dashboards at " + url() + System.lineSeparator());
         kibana.verify(1, postRequestedFor(urlEqualTo(IMPORT)).withHeader("osd-xsrf", equalTo("true")).withoutHeader("kbn-xsrf"));
     }
 
     @Test
     void aSecondInstallSendsTheSameObjectsAndOverwrites() {
-        answer(200, "{\"success\":true,\"successCount\":40}");
+        answer(200, "{\"success\":true,\"successCount\":42}");
 
         assertThat(secpipe("dashboards", "install", "--url", url(), "--file", NDJSON.toString())).isZero();
         assertThat(secpipe("dashboards", "install", "--url", url(), "--file", NDJSON.toString())).isZero();
@@ -135,7 +135,7 @@ class DashboardsInstallTest {
 
     @Test
     void basicAuthComesFromTheEnvironmentAndIsNeverPrinted() {
-        answer(200, "{\"success\":true,\"successCount\":40}");
+        answer(200, "{\"success\":true,\"successCount\":42}");
 
         int exit = install(Map.of("SECPIPE_DASHBOARDS_USERNAME", "elastic", "SECPIPE_DASHBOARDS_PASSWORD", "s3cr3t-pw"),
                 "--url", url(), "--file", NDJSON.toString());
@@ -158,7 +158,7 @@ class DashboardsInstallTest {
     @Test
     void objectsTheImportRefusesAreNamedOneLineEach() {
         answer(200, """
-                {"success":false,"successCount":38,"errors":[
+                {"success":false,"successCount":40,"errors":[
                  {"id":"secpipe-vis-eni-list","type":"visualization","title":"Eni-list","meta":{"title":"Eni-list","icon":"visualizeApp"},
                   "error":{"type":"missing_references","references":[{"type":"index-pattern","id":"secpipe-index-vpcflow"}]}},
                  {"id":"secpipe-dashboard-sg","type":"dashboard","meta":{"title":"SGDashboard"},
@@ -170,7 +170,7 @@ class DashboardsInstallTest {
         assertThat(exit).isEqualTo(1);
         assertThat(out.toString()).isEmpty();
         assertThat(err.toString()).isEqualTo(String.join(System.lineSeparator(),
-                "secpipe: the import into " + url() + " failed (38 of 40 objects imported):",
+                "secpipe: the import into " + url() + " failed (40 of 42 objects imported):",
                 "  visualization secpipe-vis-eni-list \"Eni-list\": missing_references (missing index-pattern secpipe-index-vpcflow)",
                 "  dashboard secpipe-dashboard-sg \"SGDashboard\": unknown (mapping set to strict, dynamic introduction of [x] within [dashboard] is not allowed)",
                 ""));
@@ -184,7 +184,7 @@ class DashboardsInstallTest {
 
         assertThat(exit).isEqualTo(1);
         assertThat(err.toString()).isEqualTo(String.join(System.lineSeparator(),
-                "secpipe: the import into " + url() + " failed (0 of 40 objects imported):",
+                "secpipe: the import into " + url() + " failed (0 of 42 objects imported):",
                 "  HTTP 401: missing authentication credentials (credentials come from SECPIPE_DASHBOARDS_USERNAME and SECPIPE_DASHBOARDS_PASSWORD)",
                 ""));
     }

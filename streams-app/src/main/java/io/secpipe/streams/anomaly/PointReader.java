@@ -19,8 +19,11 @@ final class PointReader {
         this.config = config;
     }
 
-    /** The point, or null for a series this family skips (its name lacks the key prefix). */
-    Point read(String recordKey, byte[] value) throws BadPointException {
+    /**
+     * The point, or null for a series this family skips (its name lacks the key prefix). A reading without the
+     * timestamp field (the seed's sensor records have none) takes {@code recordTimestamp}, the Kafka record's time.
+     */
+    Point read(String recordKey, byte[] value, long recordTimestamp) throws BadPointException {
         JsonNode doc;
         try {
             doc = value == null ? null : JSON.readTree(value);
@@ -43,7 +46,14 @@ final class PointReader {
             }
             values[i] = v.doubleValue();
         }
-        return new Point(series, timestamp(doc), values);
+        JsonNode t = path(doc, config.timestampField());
+        if (t.isMissingNode() || t.isNull()) {
+            if (recordTimestamp < 0) {
+                throw new BadPointException("timestamp field " + config.timestampField() + " is missing, and the record has no timestamp");
+            }
+            return new Point(series, recordTimestamp, values, true);
+        }
+        return new Point(series, timestamp(t), values, false);
     }
 
     private String series(String recordKey, JsonNode doc) throws BadPointException {
@@ -64,8 +74,7 @@ final class PointReader {
         return name.toString();
     }
 
-    private long timestamp(JsonNode doc) throws BadPointException {
-        JsonNode t = path(doc, config.timestampField());
+    private long timestamp(JsonNode t) throws BadPointException {
         if (t.isIntegralNumber()) {
             return t.longValue();
         }
@@ -76,7 +85,7 @@ final class PointReader {
                 throw new BadPointException("timestamp field " + config.timestampField() + " is not ISO-8601: " + t.textValue(), e);
             }
         }
-        throw new BadPointException("timestamp field " + config.timestampField() + " is missing");
+        throw new BadPointException("timestamp field " + config.timestampField() + " is neither ISO-8601 text nor epoch milliseconds: " + t);
     }
 
     /** A dotted path ({@code rule.level}) into the document; a missing node if any step is absent. */

@@ -60,7 +60,7 @@ final class ScoringProcessor implements Processor<String, byte[], String, Scorin
     @Override
     public void process(Record<String, byte[]> record) {
         try {
-            Point point = reader.read(record.key(), record.value());
+            Point point = reader.read(record.key(), record.value(), record.timestamp());
             if (point != null) {
                 add(point);
             }
@@ -88,7 +88,8 @@ final class ScoringProcessor implements Processor<String, byte[], String, Scorin
         } else if (s.pending == null) {
             s.pending = point;
         } else if (s.pending.epochMillis() == point.epochMillis()) {
-            s.pending = config.bucket() == SeriesConfig.Bucket.SUM ? sum(s.pending, point) : point;
+            s.pending = config.bucket() == SeriesConfig.Bucket.SUM ? sum(s.pending, point)
+                    : new Point(point.series(), point.epochMillis(), point.values(), point.recordTime() || s.pending.recordTime());
         } else {
             // a later event time closes the open bucket: score it, open the next
             Point closed = s.pending;
@@ -103,7 +104,7 @@ final class ScoringProcessor implements Processor<String, byte[], String, Scorin
         for (int i = 0; i < values.length; i++) {
             values[i] += b.values()[i];
         }
-        return new Point(a.series(), a.epochMillis(), values);
+        return new Point(a.series(), a.epochMillis(), values, a.recordTime() || b.recordTime());
     }
 
     private void score(Series s, Point point) {
@@ -146,13 +147,49 @@ final class ScoringProcessor implements Processor<String, byte[], String, Scorin
                 attribution.put(fields.get(i), score.attribution()[i]);
             }
         }
+        if (point.recordTime()) {
+            // the reading had no time field: say which clock dated it
+            doc.putObject("event").put("time_source", "record");
+        }
         if (config.forest().kinesis()) {
-            doc.put("ANOMALY_SCORE", score.score());
+            kinesisColumns(doc, point, at, score);
         }
         try {
             return JSON.writeValueAsBytes(doc);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e); // a tree of numbers and strings always writes
+        }
+    }
+
+    /**
+     * The columns of the Kinesis Data Analytics example's output stream: the input's own key and value fields under
+     * their names ({@code iotName}, {@code iotValue}), {@code ANOMALY_SCORE}, and {@code created}, the row's time
+     * (ROWTIME there; here the point's time, which is the record's when the reading has no time field). A name that
+     * is already a field of the document is left as it is.
+     */
+    private void kinesisColumns(ObjectNode doc, Point point, Instant at, Score score) {
+        List<String> keyFields = config.keyFields();
+        String[] keys = keyFields.isEmpty() ? new String[0] : point.series().split("\\|", keyFields.size());
+        for (int i = 0; i < keyFields.size() && i < keys.length; i++) {
+            if (!doc.has(keyFields.get(i))) {
+                doc.put(keyFields.get(i), keys[i]);
+            }
+        }
+        List<String> fields = config.valueFields();
+        for (int i = 0; i < fields.size(); i++) {
+            double v = point.values()[i];
+            if (!doc.has(fields.get(i))) {
+                // whole numbers stay whole, as the seed's integer column
+                if (v == Math.rint(v) && Math.abs(v) < 0x1p53) {
+                    doc.put(fields.get(i), (long) v);
+                } else {
+                    doc.put(fields.get(i), v);
+                }
+            }
+        }
+        doc.put("ANOMALY_SCORE", score.score());
+        if (!doc.has("created")) {
+            doc.put("created", at.toString());
         }
     }
 

@@ -14,7 +14,8 @@ import java.io.UncheckedIOException;
  */
 final class Series {
 
-    private static final int FORMAT = 1;
+    /** 2 adds whether the pending point has the record's time; 1 (without it) is still read. */
+    private static final int FORMAT = 2;
 
     final String name;
     AnomalyScorer scorer;
@@ -47,6 +48,7 @@ final class Series {
                 for (double v : pending.values()) {
                     data.writeDouble(v);
                 }
+                data.writeBoolean(pending.recordTime());
             }
             data.writeInt(scorerBytes.length);
             data.write(scorerBytes);
@@ -61,7 +63,7 @@ final class Series {
         try {
             DataInputStream data = new DataInputStream(new ByteArrayInputStream(bytes));
             int format = data.readInt();
-            if (format != FORMAT) {
+            if (format != FORMAT && format != 1) {
                 throw new IllegalStateException("series " + name + ": stored in format " + format + ", this version reads " + FORMAT);
             }
             long lastMillis = data.readLong();
@@ -73,7 +75,7 @@ final class Series {
                 for (int i = 0; i < values.length; i++) {
                     values[i] = data.readDouble();
                 }
-                pending = new Point(name, at, values);
+                pending = new Point(name, at, values, format >= 2 && data.readBoolean());
             }
             byte[] scorerBytes = data.readNBytes(data.readInt());
             Series series = new Series(name, AnomalyScorer.fromBytes(scorerBytes, fields));

@@ -11,10 +11,14 @@ import java.util.Locale;
 
 /**
  * One clickstream event, {@code {"article_id", "user_id", "action", "timestamp"}}: an article shown to a user
- * ({@code impression}) or opened ({@code click}). The event time is {@code timestamp} (ISO-8601, or epoch
- * milliseconds) and, where a producer sends none, the record's own timestamp.
+ * ({@code impression}) or opened ({@code click}). Any other action, or none, is {@link Action#OTHER}: as in the
+ * seed's {@code SUM(CASE ACTION WHEN 'impression' THEN 1 ELSE 0 END)}, it adds 0 to both counts, and its minute
+ * still has a row. The event time is {@code timestamp} (ISO-8601, or epoch milliseconds) and, where a producer
+ * sends none, the record's own timestamp.
  */
-public record ClickEvent(String articleId, String userId, boolean click, long epochMillis) {
+public record ClickEvent(String articleId, String userId, Action action, long epochMillis) {
+
+    public enum Action { IMPRESSION, CLICK, OTHER }
 
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -26,16 +30,16 @@ public record ClickEvent(String articleId, String userId, boolean click, long ep
             throw new MalformedClickException(e.getMessage(), e);
         }
         String article = text(event, "article_id");
-        String action = text(event, "action").toLowerCase(Locale.ROOT);
-        boolean click = switch (action) {
-            case "click" -> true;
-            case "impression" -> false;
-            default -> throw new MalformedClickException("action '" + action + "' is neither impression nor click");
+        JsonNode name = event.get("action");
+        Action action = switch (name != null && name.isTextual() ? name.asText().toLowerCase(Locale.ROOT) : "") {
+            case "click" -> Action.CLICK;
+            case "impression" -> Action.IMPRESSION;
+            default -> Action.OTHER;
         };
         // a missing user is counted as an unknown one, as a user the reference data does not know
         JsonNode user = event.get("user_id");
         String userId = user == null || user.isNull() ? null : user.asText();
-        return new ClickEvent(article, userId, click, time(event.get("timestamp"), recordTimestamp));
+        return new ClickEvent(article, userId, action, time(event.get("timestamp"), recordTimestamp));
     }
 
     private static String text(JsonNode event, String field) throws MalformedClickException {

@@ -41,8 +41,9 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * raw.clicks → clicks.minute: impressions and clicks per minute of event time and per gender × segment × article,
  * the user's gender and segment from ref.users (a GlobalKTable of the users CSV, {@code user_id,gender,segment_id}).
- * A user the table does not know, or a row without the column, counts as {@code unknown}: never dropped. Unreadable
- * events go raw, with the reason, to dlq.clicks.
+ * A user the table does not know, or a row without the column, counts as {@code unknown}: never dropped. An action
+ * other than impression and click counts as neither (the minute's row is there, with 0 and 0, as in the seed) and is
+ * counted in {@code unknown-action-total}. Unreadable events go raw, with the reason, to dlq.clicks.
  *
  * <p>Counted in two steps, so that a partition of raw.clicks running ahead of another loses nothing. A DSL
  * window after a repartition by the dimensions would share one stream time among all upstream tasks: when one
@@ -85,16 +86,20 @@ public final class ClicksMinuteTopology {
         }
     }
 
-    /** An event as the minutes count it: the window key's dimensions and whether it is a click. */
-    record Counted(String dimensions, boolean click) {
+    /** An event as the minutes count it: the window key's dimensions and its action. */
+    record Counted(String dimensions, ClickEvent.Action action) {
     }
 
     /** Counts of one minute; as a partial, of one partition of raw.clicks. */
     record Tally(long impressions, long clicks) {
         static final Tally ZERO = new Tally(0, 0);
 
-        Tally add(boolean click) {
-            return click ? new Tally(impressions, clicks + 1) : new Tally(impressions + 1, clicks);
+        Tally add(ClickEvent.Action action) {
+            return switch (action) {
+                case CLICK -> new Tally(impressions, clicks + 1);
+                case IMPRESSION -> new Tally(impressions + 1, clicks);
+                case OTHER -> this;
+            };
         }
 
         Tally plus(Tally other) {
@@ -146,7 +151,7 @@ public final class ClicksMinuteTopology {
         JsonNode attributes = userAttributes(user);
         ArrayNode dims = ClickEvent.JSON.createArrayNode()
                 .add(attribute(attributes, "gender")).add(attribute(attributes, "segment_id")).add(parsed.event().articleId());
-        return new Counted(dims.toString(), parsed.event().click());
+        return new Counted(dims.toString(), parsed.event().action());
     }
 
     /** The partials of one minute, {@code {"<partition>": [impressions, clicks], ...}}: a partition's again replaces it. */
@@ -270,7 +275,8 @@ public final class ClicksMinuteTopology {
             }
             String key = openKey(start, record.value().dimensions());
             Tally tally = open.get(key);
-            open.put(key, (tally == null ? Tally.ZERO : tally).add(record.value().click()));
+            // an event of another action adds nothing, but opens its minute: the document says 0 and 0
+            open.put(key, (tally == null ? Tally.ZERO : tally).add(record.value().action()));
             if (ts > observed) {
                 observed = ts;
                 time.put(OBSERVED, observed);
@@ -305,21 +311,31 @@ public final class ClicksMinuteTopology {
         }
     }
 
-    /** Parses each event, with its own time as the record time; an unreadable one is marked for the dead-letter topic. */
+    /**
+     * Parses each event, with its own time as the record time; an unreadable one is marked for the dead-letter topic.
+     * Events whose action is neither impression nor click are counted ({@code unknown-action-total}, stage
+     * {@code clicks-parse}).
+     */
     static final class ParseProcessor implements FixedKeyProcessor<String, byte[], Parsed> {
         private FixedKeyProcessorContext<String, Parsed> context;
         private DeadLetter deadLetter;
+        private Sensor unknownAction;
 
         @Override
         public void init(FixedKeyProcessorContext<String, Parsed> context) {
             this.context = context;
             this.deadLetter = new DeadLetter(context, "clicks-parse");
+            this.unknownAction = context.metrics().addRateTotalSensor(
+                    "secpipe-stage", "clicks-parse-" + context.taskId(), "unknown-action", Sensor.RecordingLevel.INFO);
         }
 
         @Override
         public void process(FixedKeyRecord<String, byte[]> record) {
             try {
                 ClickEvent event = ClickEvent.parse(record.value(), record.timestamp());
+                if (event.action() == ClickEvent.Action.OTHER) {
+                    unknownAction.record();
+                }
                 context.forward(record.withValue(new Parsed(event, null)).withTimestamp(event.epochMillis()));
             } catch (MalformedClickException e) {
                 deadLetter.mark(record.headers(), e);

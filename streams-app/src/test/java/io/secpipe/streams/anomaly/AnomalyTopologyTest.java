@@ -343,7 +343,7 @@ class AnomalyTopologyTest {
                 "{\"value\":10,\"timestamp\":\"2026-11-01T10:00:20Z\"}",
                 "{\"sensor_id\":\"s-1\",\"value\":\"ten\",\"timestamp\":\"2026-11-01T10:00:20Z\"}",
                 "{\"sensor_id\":\"s-1\",\"value\":10,\"timestamp\":\"yesterday\"}",
-                "{\"sensor_id\":\"s-1\",\"value\":10}",
+                "{\"sensor_id\":\"s-1\",\"value\":10,\"timestamp\":true}",
                 sensor("s-1", 10, T0.plusSeconds(5)));
         bad.forEach(v -> raw.pipeInput("k", v));
         raw.pipeInput("k", sensor("s-1", 11, T0.plusSeconds(10))); // the same time again is in order
@@ -357,7 +357,7 @@ class AnomalyTopologyTest {
                 "key field sensor_id is missing",
                 "field value is not a finite number: \"ten\"",
                 "timestamp field timestamp is not ISO-8601: yesterday",
-                "timestamp field timestamp is missing",
+                "timestamp field timestamp is neither ISO-8601 text nor epoch milliseconds: true",
                 "out of time order: series s-1 is at 2026-11-01T10:00:10Z, this point is at 2026-11-01T10:00:05Z");
         assertThat(dead).extracting(r -> header(r, SecpipeHeaders.ERROR_STAGE)).containsOnly("anomaly-sensor");
         assertThat(dead).extracting(r -> header(r, SecpipeHeaders.ERROR_CLASS)).containsOnly(BadPointException.class.getName());
@@ -366,6 +366,69 @@ class AnomalyTopologyTest {
                         "kafka:raw.sensor/0#5", "kafka:raw.sensor/0#6", "kafka:raw.sensor/0#7");
         assertThat(metric(driver, "dead-letter-total", "anomaly-sensor")).isEqualTo(7.0);
         assertThat(anomalies(driver).readValuesToList()).hasSize(2);
+    }
+
+    /**
+     * The seed's readings, {"iotName": ..., "iotValue": ...} as its generator writes them (600 of them in
+     * anomaly/seed-iot-records.jsonl: DemoSensor, 10-20, 1% of 100-120), carry no time: Kinesis used ROWTIME. They
+     * take the Kafka record's time, the documents say so, and they score exactly as the same readings with a time
+     * field do. In Kinesis mode the documents keep the seed's output columns: iotName, iotValue, ANOMALY_SCORE, created.
+     */
+    @Test
+    void theSeedsReadingsWithoutATimeFieldScoreByTheRecordTimeWithTheSeedsColumns() throws Exception {
+        List<String> seed;
+        try (var in = getClass().getResourceAsStream("/anomaly/seed-iot-records.jsonl")) {
+            seed = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        }
+        Properties settings = settings("anomaly.detectors", "sensor", "anomaly.sensor.kinesis", "true",
+                "anomaly.sensor.key.fields", "iotName", "anomaly.sensor.value.fields", "iotValue");
+        TopologyTestDriver driver = start(settings);
+        TestInputTopic<String, String> raw = input(driver, "raw.sensor");
+        for (int i = 0; i < seed.size(); i++) {
+            raw.pipeInput("DemoSensor", seed.get(i), T0.plusSeconds(i));
+        }
+        List<JsonNode> docs = anomalies(driver).readValuesToList().stream().map(AnomalyTopologyTest::tree).toList();
+        assertThat(driver.createOutputTopic("dlq.anomalies", Serdes.String().deserializer(), Serdes.String().deserializer())
+                .isEmpty()).isTrue();
+        assertThat(docs).hasSize(600);
+
+        JsonNode first = docs.get(0);
+        assertThat(first.fieldNames()).toIterable().containsExactly("@timestamp", "detector", "key", "fields", "values", "value",
+                "score", "grade", "anomaly", "anomaly_start", "event", "iotName", "iotValue", "ANOMALY_SCORE", "created");
+        assertThat(first.get("event").toString()).isEqualTo("{\"time_source\":\"record\"}");
+        assertThat(first.get("iotName").asText()).isEqualTo("DemoSensor");
+        assertThat(first.get("iotValue").isIntegralNumber()).isTrue();
+        for (int i = 0; i < docs.size(); i++) {
+            JsonNode doc = docs.get(i);
+            JsonNode reading = tree(seed.get(i));
+            assertThat(doc.get("@timestamp").asText()).isEqualTo(T0.plusSeconds(i).toString());
+            assertThat(doc.get("created").asText()).isEqualTo(T0.plusSeconds(i).toString());
+            assertThat(doc.get("key").asText()).isEqualTo("DemoSensor");
+            assertThat(doc.get("iotValue").asLong()).isEqualTo(reading.get("iotValue").asLong());
+            assertThat(doc.get("ANOMALY_SCORE").asDouble()).isEqualTo(doc.get("score").asDouble());
+        }
+        // the seed: "Higher (anomaly) temperature ranges have a higher score"; past the first sample of 256
+        List<Integer> spikes = List.of(442, 554);
+        for (int i = 256; i < docs.size(); i++) {
+            assertThat(docs.get(i).get("iotValue").asInt() >= 100).isEqualTo(spikes.contains(i));
+        }
+        double highestOrdinary = java.util.stream.IntStream.range(256, docs.size()).filter(i -> !spikes.contains(i))
+                .mapToDouble(i -> docs.get(i).get("ANOMALY_SCORE").asDouble()).max().orElseThrow();
+        assertThat(spikes).allSatisfy(i -> assertThat(docs.get(i).get("ANOMALY_SCORE").asDouble()).isGreaterThan(highestOrdinary));
+
+        // the same readings with a time field: the same scores, and no event.time_source
+        TopologyTestDriver timed = start(settings);
+        TestInputTopic<String, String> timedRaw = input(timed, "raw.sensor");
+        for (int i = 0; i < seed.size(); i++) {
+            timedRaw.pipeInput("DemoSensor", seed.get(i).replace("}", ", \"timestamp\": \"" + T0.plusSeconds(i) + "\"}"),
+                    Instant.parse("2030-01-01T00:00:00Z"));
+        }
+        List<JsonNode> timedDocs = anomalies(timed).readValuesToList().stream().map(AnomalyTopologyTest::tree).toList();
+        assertThat(timedDocs).hasSize(600).allSatisfy(d -> assertThat(d.has("event")).isFalse());
+        assertThat(timedDocs.stream().map(d -> d.get("score").asDouble()).toList())
+                .isEqualTo(docs.stream().map(d -> d.get("score").asDouble()).toList());
+        assertThat(timedDocs.stream().map(d -> d.get("@timestamp").asText()).toList())
+                .isEqualTo(docs.stream().map(d -> d.get("@timestamp").asText()).toList());
     }
 
     private static String header(TestRecord<String, String> record, String name) {

@@ -187,8 +187,7 @@ class ClicksMinuteTopologyTest {
     void unreadableEventsGoRawToTheDeadLetterTopicWithTheReasonAndTheRestIsCounted() {
         RecordHeaders headers = new RecordHeaders();
         headers.add(SecpipeHeaders.SOURCE, "file:/tmp/clicks.jsonl#2".getBytes(StandardCharsets.UTF_8));
-        clicks.pipeInput(new TestRecord<>("u-1", "{\"article_id\":\"a-1\",\"user_id\":\"u-1\",\"action\":\"like\"}", headers, APPENDED));
-        clicks.pipeInput("u-1", "{\"article_id\":", APPENDED);
+        clicks.pipeInput(new TestRecord<>("u-1", "{\"article_id\":", headers, APPENDED));
         clicks.pipeInput("u-1", "{\"user_id\":\"u-1\",\"action\":\"click\"}", APPENDED);
         clicks.pipeInput("u-1", "{\"article_id\":\"a-1\",\"user_id\":\"u-1\",\"action\":\"click\",\"timestamp\":\"yesterday\"}", APPENDED);
         clicks.pipeInput("u-1", "{\"article_id\":\"a-1\",\"user_id\":\"u-1\",\"action\":\"click\",\"timestamp\":-5}", APPENDED);
@@ -197,16 +196,38 @@ class ClicksMinuteTopologyTest {
 
         List<TestRecord<String, String>> dead = deadLetters.readRecordsToList();
         assertThat(dead).extracting(r -> header(r, SecpipeHeaders.ERROR_MESSAGE)).containsExactly(
-                "action 'like' is neither impression nor click",
                 "not JSON: Unexpected end-of-input within/between Object entries",
                 "no article_id",
                 "timestamp 'yesterday' is not ISO-8601 with an offset",
                 "event time 1969-12-31T23:59:59.995Z is outside 1970-01-01T00:00:00Z .. 9999-12-31T23:59:59.999Z");
-        assertThat(dead.get(0).value()).isEqualTo("{\"article_id\":\"a-1\",\"user_id\":\"u-1\",\"action\":\"like\"}");
+        assertThat(dead.get(0).value()).isEqualTo("{\"article_id\":");
         assertThat(header(dead.get(0), SecpipeHeaders.SOURCE)).isEqualTo("file:/tmp/clicks.jsonl#2");
         assertThat(header(dead.get(0), SecpipeHeaders.ERROR_STAGE)).isEqualTo("clicks-parse");
-        assertThat(metric("dead-letter-total")).isEqualTo(5.0);
+        assertThat(metric("dead-letter-total")).isEqualTo(4.0);
         assertThat(closed()).containsExactly(Map.entry("[\"f\",\"s-1\",\"a-1\"]@2026-11-01T10:00:00Z", "0 1"));
+    }
+
+    /**
+     * The seed sums {@code CASE ACTION WHEN 'impression' THEN 1 ELSE 0 END} and the same for click, grouped by
+     * gender, segment and article: an event of any other action still makes its group's row, with 0 and 0. With the
+     * seed's own records ({"article_id": 12345, "user_id": 12345, "action": ...}) and reference row (101,female,1).
+     */
+    @Test
+    void anUnknownActionCountsAsNeitherKeepsItsMinuteAndIsCounted() {
+        user("101", "{\"user_id\":\"101\",\"gender\":\"female\",\"segment_id\":\"1\"}");
+        String at = ",\"timestamp\":\"" + T0.plusSeconds(5) + "\"}";
+        clicks.pipeInput("12345", "{\"article_id\": 12345, \"user_id\": 12345, \"action\": \"share\"" + at, APPENDED);
+        clicks.pipeInput("101", "{\"article_id\": 12345, \"user_id\": 101, \"action\": \"share\"" + at, APPENDED);
+        clicks.pipeInput("101", "{\"article_id\": 777, \"user_id\": 101, \"action\": \"click\"" + at, APPENDED);
+        clicks.pipeInput("101", "{\"article_id\": 777, \"user_id\": 101" + at, APPENDED);             // no action at all
+        clicks.pipeInput("101", "{\"article_id\": 777, \"user_id\": 101, \"action\": 7" + at, APPENDED);  // not a name
+        event(100, "u-1", "a-9", "impression");
+        assertThat(deadLetters.isEmpty()).isTrue();
+        assertThat(metric("unknown-action-total")).isEqualTo(4.0);
+        assertThat(closed()).containsExactly(
+                Map.entry("[\"female\",\"1\",\"12345\"]@2026-11-01T10:00:00Z", "0 0"),
+                Map.entry("[\"female\",\"1\",\"777\"]@2026-11-01T10:00:00Z", "0 1"),
+                Map.entry("[\"unknown\",\"unknown\",\"12345\"]@2026-11-01T10:00:00Z", "0 0"));
     }
 
     private static String header(TestRecord<String, String> record, String name) {

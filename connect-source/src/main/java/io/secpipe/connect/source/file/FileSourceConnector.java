@@ -3,6 +3,7 @@ package io.secpipe.connect.source.file;
 import io.secpipe.connect.source.config.ReadableFiles;
 import io.secpipe.connect.source.config.TaskShares;
 import io.secpipe.connect.source.config.PluginVersion;
+import io.secpipe.connect.source.framing.FramingSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,7 +45,7 @@ public class FileSourceConnector extends SourceConnector {
     /** Beyond the ConfigDef's checks: every file must exist and be readable by the worker. */
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
-        Config config = ReadableFiles.check(super.validate(connectorConfigs), FileSourceConfig.FILES);
+        Config config = FramingSettings.check(ReadableFiles.check(super.validate(connectorConfigs), FileSourceConfig.FILES));
         Map<String, ConfigValue> byName = new HashMap<>();
         config.configValues().forEach(v -> byName.put(v.name(), v));
         ConfigValue tail = byName.get(FileSourceConfig.TAIL);

@@ -1,19 +1,25 @@
 package io.secpipe.connect.source.framing;
 
+import io.secpipe.formats.framing.CsvFraming;
 import io.secpipe.formats.framing.Framing;
 import io.secpipe.formats.framing.FramingType;
 import io.secpipe.formats.framing.Framings;
 import io.secpipe.formats.vpcflow.FlowLogFormat;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigValue;
 
 /**
- * The framing keys a connector shares: {@code framing}, {@code format}, {@code key.field}, {@code csv.key.column}.
- * {@link #define} adds them to a connector's ConfigDef; {@link #create} builds the configured {@link Framing}.
+ * The framing keys a connector shares: {@code framing}, {@code format}, {@code key.field}, {@code csv.key.column},
+ * {@code csv.columns}. {@link #define} adds them to a connector's ConfigDef; {@link #create} builds the configured
+ * {@link Framing}; {@link #check} adds the checks across keys to a connector's validate().
  */
 public final class FramingSettings {
 
@@ -21,6 +27,7 @@ public final class FramingSettings {
     public static final String FORMAT = "format";
     public static final String KEY_FIELD = "key.field";
     public static final String CSV_KEY_COLUMN = "csv.key.column";
+    public static final String CSV_COLUMNS = "csv.columns";
 
     private FramingSettings() {
     }
@@ -47,7 +54,11 @@ public final class FramingSettings {
                                 + "(cloudtrail is keyed by eventID, cwl-subscription by logStream, flowlog by interface-id.)")
                 .define(CSV_KEY_COLUMN, Type.STRING, null, Importance.MEDIUM,
                         "csv: the column whose value is the record key (needed for a compacted topic such as ref.users). "
-                                + "A row with it empty is an error record.");
+                                + "A row with it empty is an error record.")
+                .define(CSV_COLUMNS, Type.LIST, "", FramingSettings::validateCsvColumns, Importance.MEDIUM,
+                        "csv: the column names, in order, of files without a header row (Kinesis Data Analytics' "
+                                + "reference data maps columns by position); every row is then data. Empty: the first "
+                                + "row is the header.");
     }
 
     public static FramingType type(AbstractConfig config) {
@@ -55,7 +66,30 @@ public final class FramingSettings {
     }
 
     public static Framing create(AbstractConfig config) {
+        if (type(config) == FramingType.CSV && !config.getList(CSV_COLUMNS).isEmpty()) {
+            try {
+                return new CsvFraming(config.getString(CSV_KEY_COLUMN), config.getList(CSV_COLUMNS));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(CSV_KEY_COLUMN, config.getString(CSV_KEY_COLUMN), e.getMessage());
+            }
+        }
         return Framings.create(type(config), config.getString(FORMAT), config.getList(KEY_FIELD), config.getString(CSV_KEY_COLUMN));
+    }
+
+    /** For a connector's validate(): with csv.columns set, csv.key.column must be one of them (reported on it). */
+    public static Config check(Config config) {
+        Map<String, ConfigValue> byName = new HashMap<>();
+        config.configValues().forEach(v -> byName.put(v.name(), v));
+        ConfigValue key = byName.get(CSV_KEY_COLUMN);
+        ConfigValue columns = byName.get(CSV_COLUMNS);
+        if (key != null && columns != null && key.errorMessages().isEmpty() && columns.errorMessages().isEmpty()
+                && columns.value() instanceof List<?> list) {
+            String problem = CsvFraming.columnsProblem((String) key.value(), list.stream().map(String::valueOf).toList());
+            if (problem != null) {
+                key.addErrorMessage(CSV_KEY_COLUMN + ": " + problem + " of " + CSV_COLUMNS);
+            }
+        }
+        return config;
     }
 
     /** Accepts AWS's own spelling, {@code ${version} ${account-id} ...}, as well as bare names. */
@@ -68,6 +102,15 @@ public final class FramingSettings {
             FramingType.of(String.valueOf(value));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(name, value, e.getMessage());
+        }
+    }
+
+    private static void validateCsvColumns(String name, Object value) {
+        if (value instanceof List<?> list) {
+            String problem = CsvFraming.columnsProblem(null, list.stream().map(String::valueOf).toList());
+            if (problem != null) {
+                throw new ConfigException(name, value, problem);
+            }
         }
     }
 

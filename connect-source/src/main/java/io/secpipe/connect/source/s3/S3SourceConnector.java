@@ -2,10 +2,12 @@ package io.secpipe.connect.source.s3;
 
 import io.secpipe.connect.source.config.TaskShares;
 import io.secpipe.connect.source.config.PluginVersion;
+import io.secpipe.connect.source.framing.FramingSettings;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.source.ExactlyOnceSupport;
@@ -43,6 +45,12 @@ public class S3SourceConnector extends SourceConnector {
         }
         List<String> prefixes = config.prefixes().isEmpty() ? List.of("") : config.prefixes();
         return TaskShares.roundRobin(props, S3SourceConfig.PREFIXES, prefixes, maxTasks);
+    }
+
+    /** Beyond each key's own checks: the csv key column among csv.columns. */
+    @Override
+    public Config validate(Map<String, String> connectorConfigs) {
+        return FramingSettings.check(super.validate(connectorConfigs));
     }
 
     @Override

@@ -292,6 +292,64 @@ class FileSourceConnectorTest {
         assertThat(pluginMetric("errors-total")).isEqualTo(2.0);
     }
 
+    /**
+     * The seed's reference CSV (Gunosy's users: user_id, gender, segment_id by position, no header row) through the
+     * file source with csv.columns gives ref.users the records that the same rows under a header give.
+     */
+    @Test
+    void aHeaderlessCsvWithConfiguredColumnsGivesTheRecordsOfItsHeaderForm() throws Exception {
+        connect.kafka().createTopic("ref.users", 1, 1, Map.of("cleanup.policy", "compact"));
+        connect.kafka().createTopic("ref.users.header", 1, 1, Map.of("cleanup.policy", "compact"));
+        byte[] seed;
+        try (var in = getClass().getResourceAsStream("/csv/seed-users.csv")) {
+            seed = in.readAllBytes();
+        }
+        Path headerless = dir.resolve("mydata.csv");
+        Files.write(headerless, seed);
+        Path withHeader = dir.resolve("users-with-header.csv");
+        Files.writeString(withHeader, "user_id,gender,segment_id\n" + new String(seed, StandardCharsets.UTF_8));
+
+        Map<String, String> config = config(headerless);
+        config.put(ConnectorConfig.TASKS_MAX_CONFIG, "1");
+        config.put(FileSourceConfig.TOPIC, "ref.users");
+        config.put(FileSourceConfig.FRAMING, "csv");
+        config.put(FramingSettings.CSV_KEY_COLUMN, "user_id");
+        config.put(FramingSettings.CSV_COLUMNS, "user_id,gender,segment_id");
+        connect.configureConnector("users-headerless", config);
+        Map<String, String> headerConfig = config(withHeader);
+        headerConfig.put(ConnectorConfig.TASKS_MAX_CONFIG, "1");
+        headerConfig.put(FileSourceConfig.TOPIC, "ref.users.header");
+        headerConfig.put(FileSourceConfig.FRAMING, "csv");
+        headerConfig.put(FramingSettings.CSV_KEY_COLUMN, "user_id");
+        connect.configureConnector("users-header", headerConfig);
+
+        List<String> rows = keyAndValue(readCommitted("ref.users", 3));
+        assertThat(rows).containsExactly(
+                "101 {\"user_id\":\"101\",\"gender\":\"female\",\"segment_id\":\"1\"}",
+                "102 {\"user_id\":\"102\",\"gender\":\"male\",\"segment_id\":\"2\"}",
+                "103 {\"user_id\":\"103\",\"gender\":\"female\",\"segment_id\":\"3\"}");
+        assertThat(keyAndValue(readCommitted("ref.users.header", 3))).isEqualTo(rows);
+    }
+
+    @Test
+    void validateNamesAKeyColumnThatIsNotAmongTheCsvColumns() {
+        Map<String, String> config = config(dir);
+        config.put(ConnectorConfig.NAME_CONFIG, "bad-columns");
+        config.put(FileSourceConfig.FRAMING, "csv");
+        config.put(FramingSettings.CSV_KEY_COLUMN, "USER_ID");
+        config.put(FramingSettings.CSV_COLUMNS, "user_id,gender,segment_id");
+        ConfigInfos result = connect.validateConnectorConfig(FileSourceConnector.class.getSimpleName(), config);
+        List<String> errors = result.configs().stream()
+                .filter(v -> !v.configValue().errors().isEmpty())
+                .map(v -> v.configValue().name() + ": " + v.configValue().errors()).toList();
+        assertThat(errors).containsExactly("csv.key.column: [csv.key.column: the key column 'USER_ID' is not one of the "
+                + "columns [user_id, gender, segment_id] of csv.columns]");
+    }
+
+    private static List<String> keyAndValue(List<ConsumerRecord<byte[], byte[]>> records) {
+        return records.stream().map(r -> new String(r.key(), StandardCharsets.UTF_8) + " " + new String(r.value(), StandardCharsets.UTF_8)).toList();
+    }
+
     /** A SourceTaskMetrics counter of the (single) running task, read over JMX like an operator would. */
     private static double pluginMetric(String attribute) throws Exception {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
