@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
@@ -109,6 +110,44 @@ class ReplayTest {
         assertThat(Replay.Type.of("ossec-cwl")).isEqualTo(Replay.Type.OSSEC_CWL);
         assertThat(Replay.Type.OSSEC_CWL.id()).isEqualTo("ossec-cwl");
         assertThat(Replay.Type.CLOUDTRAIL.indexPattern).isEqualTo("cloudtrail-ec2-*");
+    }
+
+    private static final Path ROOT = Path.of(System.getProperty("secpipe.root", "..")).toAbsolutePath().normalize();
+
+    /**
+     * samples/ossec framed as the ossec-cwl replay's connector frames it: 60 alerts per instance, each with the log
+     * group, its instance's stream, the owner and a delivery time, plus the cut-off line; as expected.properties says.
+     */
+    @Test
+    void theHidsSampleIsTwoInstancesAlertsInSubscriptionPayloads() throws Exception {
+        var config = Http.JSON.readTree(ROOT.resolve("connector-configs/local/replay/ossec-cwl-file-source.json").toFile());
+        java.util.Properties expected = new java.util.Properties();
+        try (var reader = Files.newBufferedReader(ROOT.resolve("samples/ossec/expected.properties"))) {
+            expected.load(reader);
+        }
+        Path sample = ROOT.resolve("samples/ossec/alerts-cwl.json.gz");
+        Map<String, Long> perStream = new java.util.TreeMap<>();
+        long alerts = 0;
+        long notAlerts = 0;
+        try (var reader = Replay.framing(config).open(io.secpipe.formats.Decompression.open(Files.newInputStream(sample)))) {
+            for (var frame = reader.next(0); frame != null; frame = reader.next(frame.position())) {
+                assertThat(frame.isError()).isFalse();
+                assertThat(frame.headers()).containsEntry(SecpipeHeaders.LOG_GROUP, expected.getProperty("log_group"))
+                        .containsEntry(SecpipeHeaders.LOG_OWNER, expected.getProperty("owner"))
+                        .containsKey(SecpipeHeaders.DELIVERY_TIME);
+                try {
+                    Http.JSON.readTree(frame.value());
+                    alerts++;
+                    perStream.merge(frame.headers().get(SecpipeHeaders.LOG_STREAM), 1L, Long::sum);
+                } catch (com.fasterxml.jackson.core.JsonProcessingException cutOff) {
+                    notAlerts++;
+                }
+            }
+        }
+        assertThat(perStream).containsExactly(Map.entry("i-0c71a2b3c4d5e6f70", 60L), Map.entry("i-0e427a8594852eca2", 60L));
+        assertThat(alerts).isEqualTo(Long.parseLong(expected.getProperty("index.cwl-ossec-2026.11.05")));
+        assertThat(notAlerts).isEqualTo(Long.parseLong(expected.getProperty("dead_letters.dlq.ossec")));
+        assertThat(Replay.expectedPositions(Replay.framing(config), List.of(sample))).hasSize(121);
     }
 
     private static byte[] utf8(String s) {
