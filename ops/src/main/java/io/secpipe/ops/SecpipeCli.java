@@ -161,7 +161,7 @@ public final class SecpipeCli {
         }
     }
 
-    @Command(mixinStandardHelpOptions = true, name = "demo", description = "Start the stack, replay the sample flow logs, sensor readings and clickstream, and print a summary.")
+    @Command(mixinStandardHelpOptions = true, name = "demo", description = "Start the stack, replay the sample flow logs, sensor readings, clickstream and HIDS alerts, and print a summary.")
     static class DemoCommand extends Base {
         @CommandLine.Mixin StartOptions start;
         @Option(names = "--exit", description = "Stop the stack afterwards.")
