@@ -116,13 +116,14 @@ public final class SecpipeCli {
         }
     }
 
-    @Command(mixinStandardHelpOptions = true, name = "replay", description = "Send files through the running stack (source connector, Streams, sink) and wait until indexed.")
+    @Command(mixinStandardHelpOptions = true, name = "replay", description = "Send files through the running stack (source connector, Streams, sink) and wait until every record is "
+            + "indexed, unmatched by the pattern or dead-lettered (source errors, Streams DLQ, sink DLQ).")
     static class ReplayCommand extends Base {
         @Option(names = "--type", required = true,
-                description = "What the files hold: vpcflow, ossec (alerts.json), cloudtrail, csv (ref.users), clicks (JSON lines), "
+                description = "What the files hold: vpcflow, ossec (alerts.json), ossec-cwl (CloudWatch Logs subscription payloads of alerts), cloudtrail, csv (ref.users), clicks (JSON lines), "
                         + "sensor (JSON lines), eni, security-groups, instances")
         String type;
-        @Option(names = "--timeout", defaultValue = "300", description = "Seconds to wait for the records to be indexed.")
+        @Option(names = "--timeout", defaultValue = "300", description = "Seconds to wait for every record to be accounted for.")
         long timeoutSeconds;
         @Parameters(arity = "1..*", paramLabel = "FILE")
         List<Path> files;
@@ -160,7 +161,7 @@ public final class SecpipeCli {
         }
     }
 
-    @Command(mixinStandardHelpOptions = true, name = "demo", description = "Start the stack, replay the sample flow logs, sensor readings and clickstream, and print a summary.")
+    @Command(mixinStandardHelpOptions = true, name = "demo", description = "Start the stack, replay the sample flow logs, sensor readings, clickstream and HIDS alerts, and print a summary.")
     static class DemoCommand extends Base {
         @CommandLine.Mixin StartOptions start;
         @Option(names = "--exit", description = "Stop the stack afterwards.")

@@ -8,6 +8,7 @@ import io.secpipe.formats.SecpipeHeaders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -16,17 +17,14 @@ import java.util.Map;
  * CloudWatch Logs subscription payloads as Firehose writes them to S3: JSON objects back to back ({@code {..}{..}},
  * with or without whitespace between; a gzip member each is undone by {@link io.secpipe.formats.Decompression}).
  * Each {@code DATA_MESSAGE} is expanded into its {@code logEvents}: value = the event's {@code message}, key = the
- * {@code logStream}, {@code secpipe.id} = the event {@code id}; {@code CONTROL_MESSAGE}s are skipped. Position is
+ * {@code logStream}, {@code secpipe.id} = the event {@code id}, the payload's {@code logGroup}, {@code logStream} and
+ * {@code owner} (the account id) in the {@code secpipe.cwl.*} headers, and the event's {@code timestamp} as the
+ * delivery time (ISO-8601); {@code CONTROL_MESSAGE}s are skipped. Position is
  * the ordinal of the log event in the object, from 1. A payload that is JSON but not a subscription payload (or
  * an event without id or message) is one error frame that takes an ordinal of its own; invalid JSON is one error
  * frame and the end of that input.
  */
 public final class CwlSubscriptionFraming implements Framing {
-
-    public static final String LOG_GROUP = "secpipe.cwl.log-group";
-    public static final String LOG_STREAM = "secpipe.cwl.log-stream";
-    public static final String OWNER = "secpipe.cwl.owner";
-    public static final String TIMESTAMP = "secpipe.cwl.timestamp";
 
     @Override
     public FrameReader open(InputStream in) throws IOException {
@@ -94,10 +92,13 @@ public final class CwlSubscriptionFraming implements Framing {
                 }
                 Map<String, String> headers = new HashMap<>();
                 headers.put(SecpipeHeaders.ID, id.asText());
-                putText(headers, LOG_GROUP, payload.get("logGroup"));
-                putText(headers, LOG_STREAM, payload.get("logStream"));
-                putText(headers, OWNER, payload.get("owner"));
-                putText(headers, TIMESTAMP, event.get("timestamp"));
+                putText(headers, SecpipeHeaders.LOG_GROUP, payload.get("logGroup"));
+                putText(headers, SecpipeHeaders.LOG_STREAM, payload.get("logStream"));
+                putText(headers, SecpipeHeaders.LOG_OWNER, payload.get("owner"));
+                String delivered = deliveryTime(event.get("timestamp"));
+                if (delivered != null) {
+                    headers.put(SecpipeHeaders.DELIVERY_TIME, delivered);
+                }
                 JsonNode stream = payload.get("logStream");
                 return Frame.record(position, message.asText().getBytes(StandardCharsets.UTF_8),
                         stream != null && stream.isTextual() ? stream.asText() : null, Map.copyOf(headers));
@@ -114,6 +115,22 @@ public final class CwlSubscriptionFraming implements Framing {
     private static void putText(Map<String, String> headers, String name, JsonNode value) {
         if (value != null && value.isValueNode() && !value.isNull()) {
             headers.put(name, value.asText());
+        }
+    }
+
+    /**
+     * The log event's timestamp (epoch milliseconds, a number or its digits) as an ISO-8601 instant; null when
+     * it is absent or not a time: the record still goes on, without a delivery time.
+     */
+    static String deliveryTime(JsonNode timestamp) {
+        if (timestamp == null || !(timestamp.isIntegralNumber() || timestamp.isTextual())) {
+            return null;
+        }
+        try {
+            long millis = timestamp.isIntegralNumber() ? timestamp.longValue() : Long.parseLong(timestamp.asText().strip());
+            return Instant.ofEpochMilli(millis).toString();
+        } catch (NumberFormatException | java.time.DateTimeException e) {
+            return null;
         }
     }
 

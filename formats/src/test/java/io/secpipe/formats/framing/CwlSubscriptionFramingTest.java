@@ -50,9 +50,41 @@ class CwlSubscriptionFramingTest {
         assertThat(frames.stream().map(f -> f.headers().get(SecpipeHeaders.ID))).containsExactly("3690001", "3690002", "3690003");
         Frame first = frames.get(0);
         assertThat(text(first.value())).isEqualTo("2 111122223333 eni-0a1 10.0.0.5 10.0.1.7 443 50211 6 10 840 1793000000 1793000060 ACCEPT OK");
-        assertThat(first.headers()).containsEntry(CwlSubscriptionFraming.LOG_GROUP, "/vpc/flow")
-                .containsEntry(CwlSubscriptionFraming.OWNER, "111122223333")
-                .containsEntry(CwlSubscriptionFraming.TIMESTAMP, "1793000000000");
+        assertThat(first.headers()).containsEntry(SecpipeHeaders.LOG_GROUP, "/vpc/flow")
+                .containsEntry(SecpipeHeaders.LOG_STREAM, "eni-0a1-all")
+                .containsEntry(SecpipeHeaders.LOG_OWNER, "111122223333")
+                .containsEntry(SecpipeHeaders.DELIVERY_TIME, "2026-10-26T07:33:20Z");
+        assertThat(frames.get(1).headers()).containsEntry(SecpipeHeaders.DELIVERY_TIME, "2026-10-26T07:33:20.002Z");
+        assertThat(frames.get(2).headers()).containsEntry(SecpipeHeaders.LOG_STREAM, "eni-0b2-all");
+    }
+
+    /**
+     * The seed's HIDS path (OSSEC alerts.json through the CloudWatch Logs agent, one stream per instance): the
+     * payload's group, stream and owner travel with each alert; an event whose timestamp is not a time, or a
+     * payload without owner, still makes a record, without that header.
+     */
+    @Test
+    void hidsAlertsCarryGroupStreamOwnerAndDeliveryTime() throws IOException {
+        String payload = "{\"messageType\":\"DATA_MESSAGE\",\"owner\":\"123456789012\",\"logGroup\":\"ossec-hids\","
+                + "\"logStream\":\"i-0e427a8594852eca2\",\"subscriptionFilters\":[\"hids-to-es\"],\"logEvents\":["
+                + "{\"id\":\"1\",\"timestamp\":1510867200000,\"message\":\"{\\\"rule\\\":{}}\"},"
+                + "{\"id\":\"2\",\"timestamp\":\"not a time\",\"message\":\"b\"}]}"
+                + "{\"messageType\":\"DATA_MESSAGE\",\"logGroup\":\"ossec-hids\",\"logStream\":\"i-0b5c6d7e8f9012345\","
+                + "\"logEvents\":[{\"id\":\"3\",\"timestamp\":1510867201234,\"message\":\"c\"}]}";
+        List<Frame> frames = frames(CWL, gzip(utf8(payload)));
+        assertThat(frames).hasSize(3);
+        assertThat(text(frames.get(0).value())).isEqualTo("{\"rule\":{}}");
+        assertThat(frames.get(0).headers()).containsOnly(
+                java.util.Map.entry(SecpipeHeaders.ID, "1"),
+                java.util.Map.entry(SecpipeHeaders.LOG_GROUP, "ossec-hids"),
+                java.util.Map.entry(SecpipeHeaders.LOG_STREAM, "i-0e427a8594852eca2"),
+                java.util.Map.entry(SecpipeHeaders.LOG_OWNER, "123456789012"),
+                java.util.Map.entry(SecpipeHeaders.DELIVERY_TIME, "2017-11-16T21:20:00Z"));
+        assertThat(frames.get(1).headers()).doesNotContainKey(SecpipeHeaders.DELIVERY_TIME)
+                .containsEntry(SecpipeHeaders.LOG_STREAM, "i-0e427a8594852eca2");
+        assertThat(frames.get(2).headers()).doesNotContainKey(SecpipeHeaders.LOG_OWNER)
+                .containsEntry(SecpipeHeaders.LOG_STREAM, "i-0b5c6d7e8f9012345")
+                .containsEntry(SecpipeHeaders.DELIVERY_TIME, "2017-11-16T21:20:01.234Z");
     }
 
     @Test

@@ -23,7 +23,8 @@ import java.util.stream.Stream;
  * samples were generated with (each folder's generate.py wrote its expected.properties): flow-log documents per
  * daily index, dead letters, top talkers, ACCEPT against REJECT (samples/vpcflow); sensor readings scored by the
  * Random Cut Forest, the injected spikes it flagged and its false alarms (samples/sensor); clickstream minutes
- * joined with the users CSV (samples/clicks).
+ * joined with the users CSV (samples/clicks); OSSEC alerts of two instances through a CloudWatch Logs subscription
+ * (samples/ossec), found per instance by {@code @log_stream} as the seed's HIDS queries find them.
  */
 public final class Demo {
 
@@ -53,9 +54,11 @@ public final class Demo {
         summary();
         boolean sensor = sensor();
         boolean clicks = clicks();
+        boolean hids = hids();
         out.println();
-        out.println("Demo: flow logs " + verdict(matches) + ", sensor anomalies " + verdict(sensor) + ", clickstream minutes " + verdict(clicks));
-        return matches && sensor && clicks;
+        out.println("Demo: flow logs " + verdict(matches) + ", sensor anomalies " + verdict(sensor) + ", clickstream minutes " + verdict(clicks)
+                + ", HIDS alerts " + verdict(hids));
+        return matches && sensor && clicks && hids;
     }
 
     private static String verdict(boolean ok) {
@@ -169,6 +172,66 @@ public final class Demo {
                 users.indexed(), events.indexed(), index, docs, wantedDocs, impressions, expected.getProperty("impressions"),
                 unknownImpressions, expected.getProperty("unknown.impressions"), clicks, expected.getProperty("clicks"),
                 expected.getProperty("closed.windows"), verdict(ok));
+        return ok;
+    }
+
+    /**
+     * samples/ossec: OSSEC alerts of two instances as a CloudWatch Logs subscription delivers them. Each alert must be
+     * a document carrying the seed's {@code @log_group}, {@code @log_stream} (the instance), {@code @owner} and
+     * {@code @message}; the documents per instance and the seed's own query must find what generate.py wrote, and the
+     * cut-off line must be the Streams app's one dead letter.
+     */
+    private boolean hids() throws IOException, InterruptedException, StackException {
+        Path samples = settings.root().resolve("samples/ossec");
+        Properties expected = load(samples.resolve("expected.properties"));
+        List<Path> files;
+        try (Stream<Path> list = Files.list(samples)) {
+            files = list.filter(f -> f.toString().endsWith(".json.gz")).sorted().toList();
+        }
+        out.println();
+        out.println("HIDS alerts (samples/ossec) through a CloudWatch Logs subscription:");
+        Replay.Result result = new Replay(settings, out).run(Replay.Type.OSSEC_CWL, files, Duration.ofMinutes(3));
+        String indexKey = expected.stringPropertyNames().stream().filter(k -> k.startsWith("index.")).findFirst().orElseThrow();
+        String index = indexKey.substring("index.".length());
+        long wantedDocs = Long.parseLong(expected.getProperty(indexKey));
+        Map<String, Long> wantedStreams = new TreeMap<>();
+        expected.stringPropertyNames().stream().filter(k -> k.startsWith("log_stream."))
+                .forEach(k -> wantedStreams.put(k.substring("log_stream.".length()), Long.parseLong(expected.getProperty(k))));
+
+        ObjectNode ofGroup = Http.JSON.createObjectNode();
+        ofGroup.putObject("term").put("@log_group", expected.getProperty("log_group"));
+        long docs = waitForCount(index, ofGroup, wantedDocs, Duration.ofMinutes(1));
+        ObjectNode body = Http.JSON.createObjectNode();
+        body.put("size", 0);
+        body.set("query", ofGroup);
+        ObjectNode aggs = body.putObject("aggs");
+        aggs.putObject("streams").putObject("terms").put("field", "@log_stream").put("size", 100);
+        aggs.putObject("owner").putObject("filter").putObject("term").put("@owner", expected.getProperty("owner"));
+        aggs.putObject("message").putObject("filter").putObject("exists").put("field", "@message");
+        JsonNode a = engine().send("POST", "/" + index + "/_search", body).orThrow("_search").body().path("aggregations");
+        Map<String, Long> streams = new TreeMap<>();
+        a.path("streams").path("buckets").forEach(b -> streams.put(b.path("key").asText(), b.path("doc_count").asLong()));
+        long withOwner = a.path("owner").path("doc_count").asLong();
+        long withMessage = a.path("message").path("doc_count").asLong();
+
+        ObjectNode seedQuery = Http.JSON.createObjectNode();
+        seedQuery.putObject("query_string").put("query", expected.getProperty("seed.query"));
+        ObjectNode count = Http.JSON.createObjectNode();
+        count.set("query", seedQuery);
+        long seedHits = engine().send("POST", "/" + index + "/_count", count).orThrow("_count").body().path("count").asLong();
+
+        long wantedDead = Long.parseLong(expected.getProperty("dead_letters"));
+        long wantedStreamsDead = Long.parseLong(expected.getProperty("dead_letters.dlq.ossec"));
+        boolean ok = result.complete() && result.indexed() == wantedDocs && docs == wantedDocs && streams.equals(wantedStreams)
+                && withOwner == wantedDocs && withMessage == wantedDocs
+                && seedHits == Long.parseLong(expected.getProperty("seed.query.hits"))
+                && result.deadLettered() == wantedDead && result.deadLetters().getOrDefault("dlq.ossec", 0L) == wantedStreamsDead;
+        out.printf("HIDS: %s holds %d alert(s) of log group %s (expected %d), per @log_stream %s (expected %s), %d with @owner %s "
+                        + "and %d with @message; the seed's query %s finds %d (expected %s); %d dead letter(s), %d in dlq.ossec "
+                        + "(expected %d, %d): %s%n",
+                index, docs, expected.getProperty("log_group"), wantedDocs, streams, wantedStreams, withOwner, expected.getProperty("owner"),
+                withMessage, expected.getProperty("seed.query"), seedHits, expected.getProperty("seed.query.hits"),
+                result.deadLettered(), result.deadLetters().getOrDefault("dlq.ossec", 0L), wantedDead, wantedStreamsDead, verdict(ok));
         return ok;
     }
 

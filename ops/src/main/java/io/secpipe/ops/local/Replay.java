@@ -38,42 +38,66 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * Sends files through the running stack the way a user's data goes: a source connector reads them
  * (a connector of its own per replay, deleted afterwards), the Streams app parses, the sink indexes.
- * Replay knows every position it sends, hence every document id, and waits until each position is
- * either indexed (stamped {@code event.ingested} since the replay began) or in the dead-letter topic.
+ * Replay knows every position it sends, hence every document id, and waits until each record is accounted
+ * for: indexed (stamped {@code event.ingested} since the replay began), left out by the topology's pattern
+ * (unmatched), or dead-lettered at one of the stages it passes (the source's errors topic, the Streams app's
+ * DLQ, the sink's DLQ), so that sent = indexed + unmatched + dead-lettered.
  */
 public final class Replay {
 
     /**
-     * What can be replayed: the connector body to use and, where every record becomes a document, the
-     * indices to find them in. Otherwise a replay is complete when every record is in the connector's
-     * topic: reference data has no index, and CloudTrail records become documents only when the EC2
-     * pattern selects them (their documents are counted after the replay, for the summary).
+     * What can be replayed: the connector body to use and, where records become documents, the indices to find
+     * them in, the Streams app's dead-letter topic and the sink's connector body (its DLQ). Otherwise a replay is
+     * complete when every record is in the connector's topic (or the source's errors): reference data has no index,
+     * and clickstream events and sensor readings become per-minute counts and anomaly scores, not one document each.
      */
     public enum Type {
         // the per-minute indices share the prefix: excluded by name (cwl-vpcflow-* alone would count them too)
-        VPCFLOW("vpcflow-file-source.json", "cwl-vpcflow-*,-cwl-vpcflow-minute-*"),
-        OSSEC("ossec-file-source.json", "cwl-ossec-*,-cwl-ossec-minute-*"),
-        CLOUDTRAIL("cloudtrail-file-source.json", null),
-        CSV("csv-file-source.json", null),
-        // clickstream events and sensor readings become per-minute counts and anomaly scores, not one document each
-        CLICKS("clicks-file-source.json", null),
-        SENSOR("sensor-file-source.json", null),
+        VPCFLOW("vpcflow-file-source.json", "cwl-vpcflow-*,-cwl-vpcflow-minute-*", "dlq.vpcflow", "vpcflow-sink.json"),
+        OSSEC("ossec-file-source.json", "cwl-ossec-*,-cwl-ossec-minute-*", "dlq.ossec", "ossec-sink.json"),
+        /** OSSEC alerts as a CloudWatch Logs subscription delivers them (gzip payloads of logEvents, one stream per instance). */
+        OSSEC_CWL("ossec-cwl-file-source.json", "cwl-ossec-*,-cwl-ossec-minute-*", "dlq.ossec", "ossec-sink.json"),
+        /**
+         * A CloudTrail record becomes a document only when the EC2 pattern selects it; the document ids are read from
+         * cloudtrail.ec2 (a record without eventID gets one there), the records the pattern left out from the
+         * topology's unmatched counter.
+         */
+        CLOUDTRAIL("cloudtrail-file-source.json", "cloudtrail-ec2-*", "dlq.cloudtrail", "cloudtrail-ec2-sink.json"),
+        CSV("csv-file-source.json", null, null, null),
+        CLICKS("clicks-file-source.json", null, null, null),
+        SENSOR("sensor-file-source.json", null, null, null),
         // the EC2 inventory file connector takes any describe-* output; the three names say what the user holds
-        ENI("ec2-inventory-file-source.json", null),
-        SECURITY_GROUPS("ec2-inventory-file-source.json", null),
-        INSTANCES("ec2-inventory-file-source.json", null);
+        ENI("ec2-inventory-file-source.json", null, null, null),
+        SECURITY_GROUPS("ec2-inventory-file-source.json", null, null, null),
+        INSTANCES("ec2-inventory-file-source.json", null, null, null);
 
         final String connectorConfig;
         /** The indices the documents go to, as a search target; null where records do not become documents one for one. */
         public final String indexPattern;
+        /** The Streams app's dead-letter topic for this data (its default name); null where the replay ends at a topic. */
+        final String streamsDeadLetters;
+        /** The sink's body in connector-configs/local/, whose errors.deadletterqueue.topic.name is the sink's DLQ. */
+        final String sinkConfig;
 
-        Type(String connectorConfig, String indexPattern) {
+        Type(String connectorConfig, String indexPattern, String streamsDeadLetters, String sinkConfig) {
             this.connectorConfig = connectorConfig;
             this.indexPattern = indexPattern;
+            this.streamsDeadLetters = streamsDeadLetters;
+            this.sinkConfig = sinkConfig;
         }
 
         boolean ec2Inventory() {
             return connectorConfig.startsWith("ec2-inventory");
+        }
+
+        /** The Streams output whose records name each document's id; null where the source's ids are the documents'. */
+        String documentsTopic() {
+            return this == CLOUDTRAIL ? "cloudtrail.ec2" : null;
+        }
+
+        /** The Streams app's counter of records its pattern left out (a line of run/streams.metrics), or null. */
+        String unmatchedCounter() {
+            return this == CLOUDTRAIL ? "cloudtrail-match.unmatched-total" : null;
         }
 
         public static Type of(String name) {
@@ -85,11 +109,86 @@ public final class Replay {
         }
     }
 
-    /** Counts for one replay: records sent, delivered (documents per index, or records in the topic), dead-lettered. */
-    public record Result(long sent, long indexed, long deadLettered, Map<String, Long> perIndex, Duration took) {
-        public boolean complete() {
-            return indexed + deadLettered == sent;
+    /** The stages a record can be dead-lettered at, in the order the data passes them. */
+    public enum Stage {
+        SOURCE, STREAMS, SINK
+    }
+
+    /**
+     * Counts for one replay. {@code delivered} says where the {@code indexed} records are ("indexed", or "in
+     * ref.users" for a replay that ends at a topic); {@code deadLetters} counts per stage, under the name the summary
+     * gives it ("source errors", the Streams DLQ topic, "sink dlq"); {@code unmatchedBy} names the pattern that left
+     * records out, null where there is none.
+     */
+    public record Result(long sent, long indexed, long unmatched, Map<String, Long> deadLetters, Map<String, Long> perIndex,
+                         Duration took, String delivered, String unmatchedBy) {
+
+        public Result {
+            deadLetters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(deadLetters));
+            perIndex = java.util.Collections.unmodifiableMap(new TreeMap<>(perIndex));
         }
+
+        public long deadLettered() {
+            return deadLetters.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        /** Records not (yet) accounted for: negative when the counts add up to more than was sent. */
+        public long missing() {
+            return sent - indexed - unmatched - deadLettered();
+        }
+
+        public boolean complete() {
+            return missing() == 0;
+        }
+
+        /** The summary line: what was sent, where each record went, dead letters per stage, and how long it took. */
+        public String summary() {
+            StringBuilder line = new StringBuilder(complete() ? "Replay complete"
+                    : missing() > 0 ? "Replay INCOMPLETE (timed out)" : "Replay counts exceed what was sent");
+            line.append(": ").append(sent).append(" records sent, ").append(indexed).append(' ').append(delivered);
+            if (unmatchedBy != null) {
+                line.append(", ").append(unmatched).append(" unmatched (").append(unmatchedBy).append(')');
+            }
+            line.append(", ").append(deadLettered()).append(" dead-lettered (")
+                    .append(deadLetters.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")))
+                    .append(')');
+            line.append(String.format(java.util.Locale.ROOT, ", %.1f s", took.toMillis() / 1000.0));
+            long missing = missing();
+            if (missing > 0) {
+                line.append("; ").append(missing).append(" not accounted for (neither ").append(delivered)
+                        .append(unmatchedBy != null ? ", unmatched" : "").append(" nor dead-lettered)");
+            } else if (missing < 0) {
+                line.append("; ").append(-missing).append(" more than sent (other data of this kind flowed during the replay)");
+            }
+            return line.toString();
+        }
+    }
+
+    /** The name a stage's dead letters have in the summary: the Streams stage under its topic's name. */
+    static String stageLabel(Stage stage, Type type) {
+        return switch (stage) {
+            case SOURCE -> "source errors";
+            case STREAMS -> type.streamsDeadLetters;
+            case SINK -> "sink dlq";
+        };
+    }
+
+    /** The error stages of our replay connectors (FileSourceTask, Ec2InventoryFileSourceTask): their error records are the source's. */
+    private static final Set<String> SOURCE_ERROR_STAGES = Set.of("file-source", "ec2-inventory-file");
+
+    /**
+     * Which stage dead-lettered a record: Connect's DLQ reporter marks the sink's with {@code __connect.errors.*}
+     * headers; the source connector and the Streams app name themselves in {@code secpipe.error.stage}. The source
+     * and the Streams app may share a topic (dlq.vpcflow), so the topic alone does not tell.
+     */
+    static Stage stageOf(org.apache.kafka.common.header.Headers headers) {
+        for (Header header : headers) {
+            if (header.key().startsWith("__connect.errors.")) {
+                return Stage.SINK;
+            }
+        }
+        Header stage = headers.lastHeader(SecpipeHeaders.ERROR_STAGE);
+        return stage != null && SOURCE_ERROR_STAGES.contains(new String(stage.value(), StandardCharsets.UTF_8)) ? Stage.SOURCE : Stage.STREAMS;
     }
 
     private static final int IDS_PER_QUERY = 10_000;
@@ -120,55 +219,79 @@ public final class Replay {
             }
             absolute.add(p);
         }
-        ObjectNode config = (ObjectNode) Http.JSON.readTree(
-                settings.root().resolve("connector-configs/local/replay").resolve(type.connectorConfig).toFile());
+        Path configs = settings.root().resolve("connector-configs/local");
+        ObjectNode config = (ObjectNode) Http.JSON.readTree(configs.resolve("replay").resolve(type.connectorConfig).toFile());
         List<String> topics = type.ec2Inventory()
                 ? List.of(config.path("eni.topic").asText(), config.path("security.groups.topic").asText(), config.path("instances.topic").asText())
                 : List.of(config.path("topic").asText());
         String topic = String.join(", ", topics);
-        String errorsTopic = config.path("errors.topic").asText("dlq.vpcflow");
+        // the stages this data passes, each with the topic its dead letters go to
+        Map<Stage, String> stageTopics = new java.util.EnumMap<>(Stage.class);
+        stageTopics.put(Stage.SOURCE, config.path("errors.topic").asText("dlq.vpcflow"));
+        if (type.indexPattern != null) {
+            stageTopics.put(Stage.STREAMS, type.streamsDeadLetters);
+            stageTopics.put(Stage.SINK, Http.JSON.readTree(configs.resolve(type.sinkConfig).toFile())
+                    .path("errors.deadletterqueue.topic.name").asText());
+        }
         Map<String, String> idsByPosition = type.ec2Inventory() ? ec2InventoryPositions(absolute) : expectedPositions(framing(config), absolute);
         Instant since = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusMillis(1);
         String connector = "replay-" + type.id() + "-" + since.toEpochMilli();
         config.put("files", absolute.stream().map(Path::toString).collect(Collectors.joining(",")));
         out.println("Replaying " + absolute.size() + " file(s), " + idsByPosition.size() + " records, through connector " + connector);
-        // the connector's errors topic and the Streams app's dead letters (for vpcflow the same topic)
-        try (PositionWatch deadLetters = new PositionWatch(List.of(errorsTopic), since, idsByPosition.keySet());
-             PositionWatch delivered = type.indexPattern == null ? new PositionWatch(topics, since, idsByPosition.keySet()) : null) {
+        StageCounter unmatchedCounter = type.unmatchedCounter() == null ? null
+                : new StageCounter(settings.runDir().resolve("streams.metrics"), type.unmatchedCounter());
+        String delivered = type.indexPattern == null ? "in " + topic : "indexed";
+        try (DeadLetterWatch deadLetters = new DeadLetterWatch(stageTopics, since, idsByPosition.keySet());
+             PositionWatch inTopic = type.indexPattern == null ? new PositionWatch(topics, since, idsByPosition.keySet()) : null;
+             PositionWatch documents = type.documentsTopic() != null ? new PositionWatch(List.of(type.documentsTopic()), since, idsByPosition.keySet()) : null) {
             connect.send("PUT", "/connectors/" + connector + "/config", config).orThrow("PUT /connectors/" + connector + "/config");
-            List<String> ids = List.copyOf(idsByPosition.values());
-            String where = type.indexPattern == null ? "in " + topic : "indexed";
+            long sent = idsByPosition.size();
             Instant deadline = Instant.now().plus(timeout);
             Instant nextReport = Instant.now().plusSeconds(5);
             long arrived = 0;
-            long dead = 0;
+            long unmatched = 0;
+            List<String> ids = documents == null ? List.copyOf(idsByPosition.values()) : List.of();
             while (true) {
-                dead = deadLetters.poll();
+                deadLetters.poll();
+                if (documents != null) {
+                    documents.poll();
+                    ids = documents.ids();
+                }
+                if (unmatchedCounter != null) {
+                    unmatched = unmatchedCounter.sinceStart();
+                }
                 try {
-                    arrived = delivered != null ? delivered.poll() : countIndexed(type, ids, since);
+                    arrived = inTopic != null ? inTopic.poll() : ids.isEmpty() ? 0 : countIndexed(type, ids, since);
                 } catch (IOException e) {
                     // a daily index the sink has just created answers 503 until its shard is allocated: not yet, not failed
                     if (Instant.now().isAfter(deadline)) {
                         throw e;
                     }
                 }
-                if (arrived + dead >= ids.size() || Instant.now().isAfter(deadline)) {
+                if (arrived + unmatched + deadLetters.total() >= sent || Instant.now().isAfter(deadline)) {
                     break;
                 }
                 if (Instant.now().isAfter(nextReport)) {
-                    out.printf("  %d of %d %s, %d dead-lettered (%d s)%n", arrived, ids.size(), where, dead,
+                    out.printf("  %d of %d %s%s, %d dead-lettered (%d s)%n", arrived, sent, delivered,
+                            unmatchedCounter == null ? "" : ", " + unmatched + " unmatched", deadLetters.total(),
                             Duration.between(since, Instant.now()).toSeconds());
                     nextReport = Instant.now().plusSeconds(5);
                 }
                 ConnectWorker.running(connect, connector); // fails fast when a task failed
                 Thread.sleep(500);
             }
-            Map<String, Long> perIndex = new TreeMap<>(type.indexPattern == null ? Map.of(topic, arrived) : perIndex(type.indexPattern, ids, since));
-            if (type == Type.CLOUDTRAIL) {
-                perIndex.putAll(settled("cloudtrail-ec2-*", ids, since));
+            Map<String, Long> perIndex = type.indexPattern == null ? Map.of(topic, arrived)
+                    : ids.isEmpty() ? Map.of() : perIndex(type.indexPattern, ids, since);
+            Map<String, Long> perStage = new LinkedHashMap<>();
+            stageTopics.keySet().forEach(stage -> perStage.put(stageLabel(stage, type), deadLetters.count(stage)));
+            Result result = new Result(sent, arrived, unmatched, perStage, perIndex, Duration.between(since, Instant.now()),
+                    delivered, unmatchedCounter == null ? null : type.id() + " pattern");
+            out.println(result.summary());
+            result.perIndex().forEach((index, count) -> out.printf("  %-32s %8d%n", index, count));
+            if (unmatchedCounter != null) {
+                out.println("  unmatched = the rise of the Streams app's " + type.unmatchedCounter() + " (run/streams.metrics) during this "
+                        + "replay: exact while no other " + type.id() + " data flows");
             }
-            Result result = new Result(ids.size(), arrived, dead, perIndex, Duration.between(since, Instant.now()));
-            print(where, errorsTopic, result);
             return result;
         } finally {
             connect.send("DELETE", "/connectors/" + connector, null);
@@ -258,34 +381,6 @@ public final class Replay {
         return count;
     }
 
-    /**
-     * Documents per index once their count has stopped changing for three seconds (none after 15 s means
-     * none; 45 s at most): for the summary only.
-     */
-    private Map<String, Long> settled(String indexPattern, List<String> ids, Instant since) throws IOException, InterruptedException {
-        Map<String, Long> last = Map.of();
-        Instant start = Instant.now();
-        Instant stable = start;
-        Instant deadline = start.plusSeconds(45);
-        while (Instant.now().isBefore(deadline)) {
-            Map<String, Long> now;
-            try {
-                now = perIndex(indexPattern, ids, since);
-            } catch (IOException notYet) {
-                now = Map.of(); // a daily index still allocating its shard
-            }
-            if (!now.equals(last)) {
-                last = now;
-                stable = Instant.now();
-            } else if (Duration.between(stable, Instant.now()).toMillis() >= 3000
-                    && (!now.isEmpty() || Duration.between(start, Instant.now()).toSeconds() >= 15)) {
-                break;
-            }
-            Thread.sleep(250);
-        }
-        return last;
-    }
-
     private Map<String, Long> perIndex(String indexPattern, List<String> ids, Instant since) throws IOException, InterruptedException {
         Map<String, Long> counts = new TreeMap<>();
         for (int i = 0; i < ids.size(); i += IDS_PER_QUERY) {
@@ -300,61 +395,144 @@ public final class Replay {
         return counts;
     }
 
-    private void print(String where, String errorsTopic, Result result) {
-        out.printf("%s: %d records sent, %d %s, %d dead-lettered (%s), %.1f s%n",
-                result.complete() ? "Replay complete" : "Replay INCOMPLETE (timed out)",
-                result.sent(), result.indexed(), where, result.deadLettered(), errorsTopic, result.took().toMillis() / 1000.0);
-        result.perIndex().forEach((index, count) -> out.printf("  %-32s %8d%n", index, count));
+    /** A consumer of topics from the replay's start on (read_committed: the Streams app writes in transactions). */
+    private KafkaConsumer<byte[], byte[]> consumerFrom(java.util.Collection<String> topics, Instant since) {
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : new java.util.TreeSet<>(topics)) {
+            consumer.partitionsFor(topic, Duration.ofSeconds(10)).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        }
+        consumer.assign(partitions);
+        Map<TopicPartition, Long> times = new HashMap<>();
+        partitions.forEach(p -> times.put(p, since.toEpochMilli()));
+        Map<TopicPartition, OffsetAndTimestamp> offsets = consumer.offsetsForTimes(times);
+        for (TopicPartition p : partitions) {
+            OffsetAndTimestamp offset = offsets.get(p);
+            if (offset == null) {
+                consumer.seekToEnd(List.of(p));
+                consumer.position(p); // resolve "end" now, before the replay writes anything
+            } else {
+                consumer.seek(p, offset.offset());
+            }
+        }
+        return consumer;
     }
 
-    /** Reads a topic from the replay's start and counts the distinct positions of this replay in it. */
+    private static String position(ConsumerRecord<byte[], byte[]> record) {
+        Header source = record.headers().lastHeader(SecpipeHeaders.SOURCE);
+        return source == null ? null : new String(source.value(), StandardCharsets.UTF_8);
+    }
+
+    /** Reads a topic from the replay's start and counts the distinct positions of this replay in it, with their document ids. */
     private final class PositionWatch implements AutoCloseable {
         private final KafkaConsumer<byte[], byte[]> consumer;
         private final Set<String> positions;
-        private final Set<String> seen = new HashSet<>();
+        private final Map<String, String> seen = new LinkedHashMap<>();
 
         PositionWatch(List<String> topics, Instant since, Set<String> positions) {
             this.positions = positions;
-            this.consumer = new KafkaConsumer<>(Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
-                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                    new ByteArrayDeserializer(), new ByteArrayDeserializer());
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : topics) {
-                consumer.partitionsFor(topic, Duration.ofSeconds(10)).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-            }
-            consumer.assign(partitions);
-            Map<TopicPartition, Long> times = new HashMap<>();
-            partitions.forEach(p -> times.put(p, since.toEpochMilli()));
-            Map<TopicPartition, OffsetAndTimestamp> offsets = consumer.offsetsForTimes(times);
-            for (TopicPartition p : partitions) {
-                OffsetAndTimestamp offset = offsets.get(p);
-                if (offset == null) {
-                    consumer.seekToEnd(List.of(p));
-                    consumer.position(p); // resolve "end" now, before the replay writes anything
-                } else {
-                    consumer.seek(p, offset.offset());
-                }
-            }
+            this.consumer = consumerFrom(topics, since);
         }
 
         long poll() {
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                Header source = record.headers().lastHeader(SecpipeHeaders.SOURCE);
-                if (source != null) {
-                    String position = new String(source.value(), StandardCharsets.UTF_8);
-                    if (positions.contains(position)) {
-                        seen.add(position);
-                    }
+                String position = position(record);
+                if (position != null && positions.contains(position)) {
+                    Header id = record.headers().lastHeader(SecpipeHeaders.ID);
+                    seen.put(position, id == null ? position : new String(id.value(), StandardCharsets.UTF_8));
                 }
             }
+            return seen.size();
+        }
+
+        /** The document ids of the positions seen (the Streams app's, for its output topic). */
+        List<String> ids() {
+            return seen.values().stream().distinct().toList();
+        }
+
+        @Override
+        public void close() {
+            consumer.close();
+        }
+    }
+
+    /**
+     * Reads the dead-letter topics of every stage from the replay's start and counts this replay's positions per
+     * stage ({@link #stageOf}). A position counts once, at the first stage that rejected it.
+     */
+    private final class DeadLetterWatch implements AutoCloseable {
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final Map<Stage, String> stageTopics;
+        private final Set<String> positions;
+        private final Map<String, Stage> seen = new HashMap<>();
+
+        DeadLetterWatch(Map<Stage, String> stageTopics, Instant since, Set<String> positions) {
+            this.stageTopics = stageTopics;
+            this.positions = positions;
+            this.consumer = consumerFrom(new HashSet<>(stageTopics.values()), since);
+        }
+
+        void poll() {
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                String position = position(record);
+                Stage stage = stageOf(record.headers());
+                // a stage counts only in its own topic (the Streams app's dead letters of a replay that ends at a topic are not this replay's)
+                if (position != null && positions.contains(position) && record.topic().equals(stageTopics.get(stage))) {
+                    seen.putIfAbsent(position, stage);
+                }
+            }
+        }
+
+        long count(Stage stage) {
+            return seen.values().stream().filter(stage::equals).count();
+        }
+
+        long total() {
             return seen.size();
         }
 
         @Override
         public void close() {
             consumer.close();
+        }
+    }
+
+    /**
+     * A counter of the Streams app as it last wrote run/streams.metrics (every 5 s): its rise since this replay
+     * began. A counter lower than at the start means the app restarted: then all of it counts.
+     */
+    static final class StageCounter {
+        private final Path file;
+        private final String key;
+        private final long atStart;
+
+        StageCounter(Path file, String key) {
+            this.file = file;
+            this.key = key;
+            this.atStart = read();
+        }
+
+        long read() {
+            java.util.Properties counters = new java.util.Properties();
+            try (var reader = Files.newBufferedReader(file)) {
+                counters.load(reader);
+            } catch (IOException notYet) {
+                return 0; // the app writes the file a few seconds after it starts
+            }
+            try {
+                return Long.parseLong(counters.getProperty(key, "0").trim());
+            } catch (NumberFormatException e) {
+                return 0;
+            }
+        }
+
+        long sinceStart() {
+            long now = read();
+            return now >= atStart ? now - atStart : now;
         }
     }
 }

@@ -164,11 +164,35 @@ class LocalStackIT {
                 assertThat(alert.path("agent").path("name").asText()).isEqualTo("web-1");
             }
 
+            // HIDS through CloudWatch Logs: the seed's @log_* fields; a log event without id is the source's error, a
+            // cut-off alert line the Streams app's; the replay names each stage's count
+            Replay.Result cwlAlerts = new Replay(settings, out).run(Replay.Type.OSSEC_CWL, List.of(cwlAlerts(home)), Duration.ofMinutes(2));
+            assertThat(cwlAlerts.sent()).isEqualTo(3);
+            assertThat(cwlAlerts.indexed()).isEqualTo(1);
+            assertThat(cwlAlerts.deadLetters()).containsExactly(entry("source errors", 1L), entry("dlq.ossec", 1L), entry("sink dlq", 0L));
+            assertThat(cwlAlerts.complete()).isTrue();
+            ObjectNode seedQuery = Http.JSON.createObjectNode();
+            seedQuery.putObject("query").putObject("query_string")
+                    .put("query", "rule.level: 6 AND @log_stream: \"i-0e427a8594852eca2\" AND srcip: 10.10.10.10");
+            seedQuery.put("size", 10);
+            JsonNode found = new Http(settings.engineUrl()).send("POST", "/cwl-ossec-*/_search", seedQuery).orThrow("_search")
+                    .body().path("hits").path("hits");
+            assertThat(found).hasSize(1);
+            JsonNode hidsDoc = found.get(0).path("_source");
+            assertThat(hidsDoc.path("@log_group").asText()).isEqualTo("ossec-hids-alerts");
+            assertThat(hidsDoc.path("@log_stream").asText()).isEqualTo("i-0e427a8594852eca2");
+            assertThat(hidsDoc.path("@owner").asText()).isEqualTo("123456789012");
+            assertThat(hidsDoc.path("@message").asText()).isEqualTo(SEED_ALERT);
+
             // CloudTrail: of a console login, a DescribeInstances call and a RunInstances call, the seed's pattern
             // selects the launch alone; the enforcer decides on the instance it started
             Replay.Result trail = new Replay(settings, out).run(Replay.Type.CLOUDTRAIL,
                     List.of(ROOT.resolve("ops/src/test/resources/e2e/cloudtrail.json")), Duration.ofMinutes(2));
             assertThat(trail.sent()).isEqualTo(3);
+            assertThat(trail.indexed()).isEqualTo(1);
+            assertThat(trail.unmatched()).as("left out by the pattern, counted by the Streams app").isEqualTo(2);
+            assertThat(trail.deadLettered()).isZero();
+            assertThat(trail.complete()).isTrue();
             assertThat(trail.perIndex()).contains(entry("cloudtrail-ec2-2026.11.02", 1L));
             List<JsonNode> calls = awaitDocuments(settings, "cloudtrail-ec2-*", 1);
             assertThat(calls).extracting(c -> c.path("_id").asText()).containsExactly("e1a00000-0000-4000-8000-000000000001");
@@ -207,6 +231,30 @@ class LocalStackIT {
             }
         }
         assertThat(stack.anyRunning()).isFalse();
+    }
+
+    /** The seed's example alert: rule level 6 on its instance i-0e427a8594852eca2, from 10.10.10.10. */
+    private static final String SEED_ALERT = "{\"rule\":{\"level\":6,\"comment\":\"SSH insecure connection attempt (scan).\","
+            + "\"sidid\":5706,\"group\":\"syslog,sshd,recon,\"},\"srcip\":\"10.10.10.10\",\"full_log\":\"Mar  1 10:01:40 "
+            + "ip-10-10-10-10 sshd[2154]: Did not receive identification string from 10.10.10.10\",\"TimeStamp\":1709287300000,"
+            + "\"location\":\"/var/log/secure\",\"hostname\":\"ip-10-10-10-10\",\"program_name\":\"sshd\",\"decoder\":\"sshd\"}";
+
+    /** A subscription payload of the seed's instance (gzip): the seed's alert, a cut-off alert and an event without id. */
+    private static Path cwlAlerts(Path home) throws IOException {
+        ObjectNode payload = Http.JSON.createObjectNode();
+        payload.put("messageType", "DATA_MESSAGE").put("owner", "123456789012").put("logGroup", "ossec-hids-alerts")
+                .put("logStream", "i-0e427a8594852eca2").putArray("subscriptionFilters").add("hids");
+        var events = payload.putArray("logEvents");
+        events.addObject().put("id", "37110000000000000000000000000000000000000000000000000001").put("timestamp", 1709287300000L)
+                .put("message", SEED_ALERT);
+        events.addObject().put("id", "37110000000000000000000000000000000000000000000000000002").put("timestamp", 1709287301000L)
+                .put("message", "{\"rule\":{\"level\":5,\"comment\":\"Web server 400 error code.\",\"sidid\":31101,\"gro");
+        events.addObject().put("timestamp", 1709287302000L).put("message", "an event without id");
+        Path file = home.resolve("alerts-cwl.json.gz");
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
+            out.write(Http.JSON.writeValueAsBytes(payload));
+        }
+        return file;
     }
 
     /** The days of the flow fixtures (not of the later batch that closes their minute windows). */

@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -31,7 +33,8 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
- * raw.ossec → ossec.alerts: each OSSEC or Wazuh alert normalized (see {@link AlertNormalizer}), keyed by
+ * raw.ossec → ossec.alerts: each OSSEC or Wazuh alert normalized (see {@link AlertNormalizer}; through CloudWatch
+ * Logs also with the seed's {@code @log_*} fields), keyed by
  * rule id, record time = the alert's own time; a malformed alert goes raw, with the reason, to dlq.ossec.
  * ossec.minute: per event-time minute, alerts per rule and per level, updated as they come (each update
  * carries the same document id, so the index holds the last count).
@@ -153,6 +156,7 @@ public final class OssecTopology {
         public void process(FixedKeyRecord<String, byte[]> record) {
             try {
                 AlertNormalizer.Alert alert = normalizer.normalize(record.value());
+                cloudWatchLogs(alert.document(), record.headers(), record.value());
                 // Event time from the alert itself: the minute windows count by it, not by append time.
                 context.forward(record.withValue(new Parsed(alert, bytes(alert.document()), null))
                         .withTimestamp(alert.epochMillis()));
@@ -162,6 +166,35 @@ public final class OssecTopology {
                 context.forward(record.withValue(new Parsed(null, null, record.value())));
             }
         }
+    }
+
+    /**
+     * Alerts that came through CloudWatch Logs (the source's {@code secpipe.cwl.*} headers) keep what the seed's HIDS
+     * documents carry: {@code @log_group}, {@code @log_stream} (the instance id, with the CloudWatch agent's default
+     * stream name), {@code @owner} (the account) and {@code @message}, the alert line as received.
+     */
+    static void cloudWatchLogs(ObjectNode document, Headers headers, byte[] raw) {
+        String group = header(headers, SecpipeHeaders.LOG_GROUP);
+        String stream = header(headers, SecpipeHeaders.LOG_STREAM);
+        if (group == null && stream == null) {
+            return;
+        }
+        if (group != null) {
+            document.put("@log_group", group);
+        }
+        if (stream != null) {
+            document.put("@log_stream", stream);
+        }
+        String owner = header(headers, SecpipeHeaders.LOG_OWNER);
+        if (owner != null) {
+            document.put("@owner", owner);
+        }
+        document.put("@message", new String(raw, StandardCharsets.UTF_8));
+    }
+
+    private static String header(Headers headers, String name) {
+        Header header = headers.lastHeader(name);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     /** A window's count as a document whose id is dimension + window start: later updates overwrite it. */

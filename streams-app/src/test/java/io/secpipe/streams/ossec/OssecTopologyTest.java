@@ -68,6 +68,61 @@ class OssecTopologyTest {
         return headers;
     }
 
+    /** The seed's HIDS fields and example query, copied from seed 003 (the lines "name – description", then "query: ..."). */
+    static List<String> seedLines() throws IOException {
+        try (InputStream in = OssecTopologyTest.class.getResourceAsStream("/seed/003-hids-fields.txt")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> !l.startsWith("#")).toList();
+        }
+    }
+
+    /**
+     * Through CloudWatch Logs (one stream per instance, as the seed's agent writes), an alert keeps the seed's
+     * {@code @log_group}, {@code @log_stream}, {@code @owner} and {@code @message}, so the seed's query finds it
+     * by instance: rule.level 6, the stream, srcip.
+     */
+    @Test
+    void alertsThroughCloudWatchLogsCarryTheSeedsLogFields() throws IOException {
+        List<String> seed = seedLines();
+        List<String> seedFields = seed.stream().filter(l -> l.contains(" – ")).map(l -> l.substring(0, l.indexOf(" – "))).toList();
+        String query = seed.stream().filter(l -> l.startsWith("query: ")).findFirst().orElseThrow();
+        String instance = query.replaceAll(".*@log_stream: \"([^\"]+)\".*", "$1");
+        assertThat(instance).isEqualTo("i-0e427a8594852eca2");
+
+        start(FAKE_GEO);
+        String line = "{\"rule\":{\"level\":6,\"comment\":\"SSH insecure connection attempt (scan).\",\"sidid\":5706,"
+                + "\"group\":\"syslog,sshd,recon,\"},\"srcip\":\"10.10.10.10\",\"full_log\":\"Nov 16 21:20:00 ip-10-0-0-5 sshd[2154]: "
+                + "Did not receive identification string from 10.10.10.10\",\"TimeStamp\":1510867200000,\"location\":\"/var/log/secure\","
+                + "\"hostname\":\"ip-10-0-0-5\",\"program_name\":\"sshd\",\"decoder\":\"sshd\"}";
+        Headers cwl = headers("33695040658734215806592935291406587421580659293529140658");
+        cwl.add(SecpipeHeaders.LOG_GROUP, "ossec-hids-alerts".getBytes(StandardCharsets.UTF_8));
+        cwl.add(SecpipeHeaders.LOG_STREAM, instance.getBytes(StandardCharsets.UTF_8));
+        cwl.add(SecpipeHeaders.LOG_OWNER, "123456789012".getBytes(StandardCharsets.UTF_8));
+        cwl.add(SecpipeHeaders.DELIVERY_TIME, "2017-11-16T21:20:00.512Z".getBytes(StandardCharsets.UTF_8));
+        raw.pipeInput(new TestRecord<>(instance, line, cwl));
+
+        JsonNode doc = JSON.readTree(alerts.readValue());
+        assertThat(doc.path("@log_group").asText()).isEqualTo("ossec-hids-alerts");
+        assertThat(doc.path("@log_stream").asText()).isEqualTo("i-0e427a8594852eca2");
+        assertThat(doc.path("@owner").asText()).isEqualTo("123456789012");
+        assertThat(doc.path("@message").asText()).isEqualTo(line);
+        assertThat(doc.path("@timestamp").asText()).as("the alert's own time, not the delivery's").isEqualTo("2017-11-16T21:20:00Z");
+        assertThat(doc.path("rule").path("level").asInt()).isEqualTo(6);
+        assertThat(doc.path("srcip").asText()).isEqualTo("10.10.10.10");
+        for (String field : seedFields) {
+            JsonNode value = field.startsWith("rule.") ? doc.path("rule").path(field.substring(5)) : doc.path(field);
+            assertThat(value.isMissingNode()).as("the seed's field %s", field).isFalse();
+        }
+        assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
+    void alertsReadFromFilesHaveNoLogFields() throws IOException {
+        start(FAKE_GEO);
+        raw.pipeInput(new TestRecord<>("web1", resource("ossec-2x.json"), headers("a-1")));
+        JsonNode doc = JSON.readTree(alerts.readValue());
+        assertThat(doc.has("@log_stream") || doc.has("@log_group") || doc.has("@owner") || doc.has("@message")).isFalse();
+    }
+
     @Test
     void normalizesBothAlertShapesToTheGoldenDocuments() throws IOException {
         start(FAKE_GEO);

@@ -1,5 +1,6 @@
 package io.secpipe.connect.source.cloudwatch;
 
+import io.secpipe.connect.source.aws.AwsClientSettings;
 import io.secpipe.connect.source.config.PluginVersion;
 import io.secpipe.connect.source.metrics.SourceTaskMetrics;
 import io.secpipe.formats.SecpipeHeaders;
@@ -54,6 +55,8 @@ public class CloudWatchLogsSourceTask extends SourceTask {
     private int failuresInARow;
     private long pausedUntil;
     private final CountDownLatch stopping = new CountDownLatch(1);
+    /** The account the log groups belong to, when the configuration tells (the assumed role's ARN); else null. */
+    private String owner;
 
     /** One log group's position: every event before {@code timestamp} was sent, and those of {@code ids} at it. */
     private static final class Group {
@@ -98,7 +101,20 @@ public class CloudWatchLogsSourceTask extends SourceTask {
             log.info("Reading log group {} from timestamp {} passing over {} event(s) already sent at it",
                     group.name, group.timestamp, group.ids.size());
         }
+        owner = accountOf(config.getString(AwsClientSettings.ROLE_ARN));
         client = config.aws().configure(CloudWatchLogsClient.builder()).build();
+    }
+
+    /**
+     * The account id of an ARN ({@code arn:aws:iam::123456789012:role/reader} gives 123456789012); null for no
+     * ARN or one without an account. FilterLogEvents names no owner: the role read through is the only hint.
+     */
+    static String accountOf(String arn) {
+        if (arn == null) {
+            return null;
+        }
+        String[] parts = arn.strip().split(":", 6);
+        return parts.length == 6 && parts[0].equals("arn") && parts[4].matches("\\d{12}") ? parts[4] : null;
     }
 
     @Override
@@ -250,6 +266,17 @@ public class CloudWatchLogsSourceTask extends SourceTask {
         headers.addString(SecpipeHeaders.SOURCE, "cwl:" + group.name + "/" + event.logStreamName() + "#" + event.eventId());
         if (!config.format().isEmpty()) {
             headers.addString(SecpipeHeaders.FORMAT, config.format());
+        }
+        headers.addString(SecpipeHeaders.LOG_GROUP, group.name);
+        if (event.logStreamName() != null) {
+            headers.addString(SecpipeHeaders.LOG_STREAM, event.logStreamName());
+        }
+        if (owner != null) {
+            headers.addString(SecpipeHeaders.LOG_OWNER, owner);
+        }
+        if (event.timestamp() != null) {
+            // a record without a time of its own (a flow-log format without start/end) takes the event's
+            headers.addString(SecpipeHeaders.DELIVERY_TIME, java.time.Instant.ofEpochMilli(event.timestamp()).toString());
         }
         byte[] value = message.getBytes(StandardCharsets.UTF_8);
         metrics.record(value.length);

@@ -168,9 +168,22 @@ class CloudWatchLogsSourceTaskTest {
         assertThat(record.headers().lastWithName(SecpipeHeaders.SOURCE).value())
                 .isEqualTo("cwl:" + GROUP + "/eni-0abc-all#" + flow.id());
         assertThat(record.headers().lastWithName(SecpipeHeaders.FORMAT).value()).isEqualTo("version account-id interface-id");
+        assertThat(record.headers().lastWithName(SecpipeHeaders.LOG_GROUP).value()).isEqualTo(GROUP);
+        assertThat(record.headers().lastWithName(SecpipeHeaders.LOG_STREAM).value()).isEqualTo("eni-0abc-all");
+        assertThat(record.headers().lastWithName(SecpipeHeaders.DELIVERY_TIME).value()).isEqualTo("2023-11-14T22:13:20Z");
+        assertThat(record.headers().lastWithName(SecpipeHeaders.LOG_OWNER)).as("no role ARN: the owner is not known").isNull();
         assertThat(cwl.requests(CloudWatchLogsFake.FILTER).get(0).getBodyAsString()).contains("\"logStreamNamePrefix\":\"eni-\"");
         assertThat(metric("records-total")).isEqualTo(1.0);
         assertThat(metric("bytes-total")).isEqualTo((double) flow.message().length());
+    }
+
+    @Test
+    void theOwnerIsTheAccountOfTheRoleReadThrough() {
+        assertThat(CloudWatchLogsSourceTask.accountOf("arn:aws:iam::123456789012:role/secpipe-reader")).isEqualTo("123456789012");
+        assertThat(CloudWatchLogsSourceTask.accountOf("arn:aws-us-gov:iam::210987654321:role/path/reader")).isEqualTo("210987654321");
+        assertThat(CloudWatchLogsSourceTask.accountOf(null)).isNull();
+        assertThat(CloudWatchLogsSourceTask.accountOf("arn:aws:s3:::bucket")).isNull();
+        assertThat(CloudWatchLogsSourceTask.accountOf("not an arn")).isNull();
     }
 
     @Test
