@@ -42,9 +42,10 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The EC2 instance enforcer. Instance states come from three inputs: ref.instances (the inventory: seeds
  * the store, never decides), EventBridge "EC2 Instance State-change Notification"s, and the instance lifecycle
- * calls in cloudtrail.ec2 (Run/Start/Stop/TerminateInstances name instances and their current state in their
- * response; the topic's other calls are ignored). A store keeps each instance's latest state by event time (an
- * older event than the one stored is ignored: out-of-order safe). When an instance starts (pending/running after
+ * calls in cloudtrail.ec2 (Run/Start/Stop/TerminateInstances name instances and their state in their response:
+ * RunInstances as {@code instanceState}, the others as {@code currentState}; the topic's other calls are ignored).
+ * A store keeps each instance's latest state by event time (an older event than the one stored is ignored:
+ * out-of-order safe). When an instance starts (pending/running after
  * unknown, stopped or stopping), one decision goes to ec2.enforcement: DELETE when its region is not allowed or
  * the non-terminated instances exceed the maximum, else ALLOW. As the seed's Lambda does, it fails closed (no
  * allowed region configured: every launch is DELETE) and counts the instances of all allowed regions together
@@ -221,7 +222,12 @@ public final class Ec2EnforcerTopology {
         return List.of(new InstanceEvent(id, region, state, null, text(envelope, "account"), millis(time), "state-change"));
     }
 
-    /** cloudtrail.ec2 documents: a successful lifecycle call's response names each instance and its current state. */
+    /**
+     * cloudtrail.ec2 documents: a successful lifecycle call's response names each instance and its state, one item per
+     * instance. RunInstances' items say {@code instanceState} (the launched instance, as DescribeInstances describes
+     * one); Start/Stop/TerminateInstances' say {@code currentState} (beside {@code previousState}). Either is read.
+     * The region is the call's ({@code aws_region}, CloudTrail's awsRegion).
+     */
     static List<InstanceEvent> fromCall(JsonNode doc, long recordTime) throws IOException {
         if (doc == null || !doc.isObject()) {
             throw new IOException("not a JSON object");
@@ -235,7 +241,7 @@ public final class Ec2EnforcerTopology {
         List<InstanceEvent> out = new ArrayList<>();
         for (JsonNode item : doc.path("response_elements").path("instancesSet").path("items")) {
             String id = text(item, "instanceId");
-            String state = text(item.path("currentState"), "name");
+            String state = firstNonNull(text(item.path("currentState"), "name"), text(item.path("instanceState"), "name"));
             if (id != null && state != null) {
                 if (region == null || time == null) {
                     throw new IOException("call document lacks aws_region or @timestamp");

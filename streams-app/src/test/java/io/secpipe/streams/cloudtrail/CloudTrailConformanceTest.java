@@ -152,11 +152,13 @@ class CloudTrailConformanceTest {
             made.add(JSON.readTree(d.value()));
         }
         // A decision is made on a launch or a start only: the 15 other calls (images, VPCs, snapshots, ...) name no
-        // instance state. StartInstances of i-...0003 (pending after stopped) is one; RunInstances' response names
-        // its state as instanceState, which the enforcer may or may not read (its own tests say).
-        assertThat(made).extracting(d -> d.path("trigger").asText()).allMatch(t -> t.equals("RunInstances") || t.equals("StartInstances"));
-        assertThat(made).extracting(d -> d.path("instance_id").asText()).contains("i-0a1b2c3d4e5f60003")
-                .allMatch(id -> id.equals("i-0a1b2c3d4e5f60001") || id.equals("i-0a1b2c3d4e5f60003"));
+        // instance state, StopInstances and TerminateInstances stop one. RunInstances names its instance's state as
+        // instanceState, StartInstances as currentState (pending after stopped): one decision each, fail closed.
+        assertThat(made).extracting(d -> d.path("instance_id").asText() + " " + d.path("trigger").asText() + " "
+                        + d.path("state").asText() + " " + d.path("action").asText() + " " + d.path("region").asText())
+                .containsExactly("i-0a1b2c3d4e5f60001 RunInstances pending DELETE eu-west-1",
+                        "i-0a1b2c3d4e5f60003 StartInstances pending DELETE eu-west-1");
+        assertThat(made.get(0).path("instance_type").asText()).isEqualTo("t3.micro");
         assertThat(enforcerDlq.isEmpty()).as("every matched call is a document the enforcer reads").isTrue();
     }
 

@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.secpipe.formats.SecpipeHeaders;
+import io.secpipe.streams.cloudtrail.CloudTrailTopology;
+import io.secpipe.streams.geo.GeoLookup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -76,16 +80,28 @@ class Ec2EnforcerTopologyTest {
                 + "\"detail\":{\"instance-id\":\"" + id + "\",\"state\":\"" + state + "\"}}");
     }
 
-    /** A cloudtrail.ec2 document of RunInstances, as CloudTrailTopology writes it (trimmed to what matters). */
+    /**
+     * A cloudtrail.ec2 document of RunInstances, as CloudTrailTopology writes it (trimmed to what matters): each
+     * launched instance's state is its item's instanceState, as in AWS's RunInstances records.
+     */
     private void runInstances(String region, int minute, String... ids) {
         StringBuilder items = new StringBuilder();
         for (String id : ids) {
             items.append(items.length() == 0 ? "" : ",").append("{\"instanceId\":\"").append(id)
-                    .append("\",\"instanceType\":\"m5.large\",\"currentState\":{\"code\":0,\"name\":\"pending\"}}");
+                    .append("\",\"instanceState\":{\"code\":0,\"name\":\"pending\"},\"instanceType\":\"m5.large\",")
+                    .append("\"placement\":{\"availabilityZone\":\"").append(region).append("a\",\"tenancy\":\"default\"}}");
         }
         calls.pipeInput("e-" + minute, "{\"@timestamp\":\"" + T0.plusSeconds(60L * minute) + "\",\"event_name\":\"RunInstances\","
                 + "\"aws_region\":\"" + region + "\",\"account_id\":\"111122223333\",\"event\":{\"outcome\":\"success\"},"
                 + "\"response_elements\":{\"instancesSet\":{\"items\":[" + items + "]}}}");
+    }
+
+    /** A Start/Stop/TerminateInstances document: the item says currentState and previousState, as AWS's do. */
+    private void lifecycleCall(String call, String region, int minute, String id, String previous, String current) {
+        calls.pipeInput("e-" + minute, "{\"@timestamp\":\"" + T0.plusSeconds(60L * minute) + "\",\"event_name\":\"" + call + "\","
+                + "\"aws_region\":\"" + region + "\",\"account_id\":\"111122223333\",\"event\":{\"outcome\":\"success\"},"
+                + "\"response_elements\":{\"instancesSet\":{\"items\":[{\"instanceId\":\"" + id + "\","
+                + "\"currentState\":{\"name\":\"" + current + "\"},\"previousState\":{\"name\":\"" + previous + "\"}}]}}}");
     }
 
     private List<JsonNode> read() {
@@ -315,24 +331,90 @@ class Ec2EnforcerTopologyTest {
     }
 
     @Test
-    void aRunInstancesRecordFlowsFromRawCloudTrailThroughTheMatcherToADecision() throws IOException {
-        // the app's wiring of two topologies: cloudtrail.ec2 is one's output and the other's input
+    void startStopAndTerminateCallsNameTheStateAsCurrentStateAndAreReadToo() {
+        start(1, "eu-west-1");
+        runInstances("eu-west-1", 0, "i-a");
+        lifecycleCall("StopInstances", "eu-west-1", 1, "i-a", "running", "stopping");
+        lifecycleCall("StartInstances", "eu-west-1", 2, "i-a", "stopped", "pending");   // a start: decided again
+        lifecycleCall("TerminateInstances", "eu-west-1", 3, "i-a", "running", "shutting-down");
+        runInstances("eu-west-1", 4, "i-b");                                             // i-a shutting down still counts
+        lifecycleCall("TerminateInstances", "eu-west-1", 5, "i-b", "pending", "shutting-down");
+
+        assertThat(read()).extracting(d -> d.path("instance_id").asText() + " " + d.path("trigger").asText() + " "
+                        + d.path("state").asText() + " " + d.path("action").asText() + " " + d.path("num_instances").asInt())
+                .containsExactly("i-a RunInstances pending ALLOW 1", "i-a StartInstances pending ALLOW 1",
+                        "i-b RunInstances pending DELETE 2");
+    }
+
+    /** raw.cloudtrail → CloudTrailTopology (the seed's pattern) → cloudtrail.ec2 → the enforcer, as the app wires them. */
+    private List<JsonNode> throughCloudTrail(Properties props, String... records) {
         StreamsBuilder builder = new StreamsBuilder();
-        io.secpipe.streams.cloudtrail.CloudTrailTopology.addTo(builder,
-                io.secpipe.streams.cloudtrail.CloudTrailTopology.Config.from(new Properties()), io.secpipe.streams.geo.GeoLookup.none());
-        Ec2EnforcerTopology.addTo(builder, Ec2EnforcerTopology.Config.from(new Properties()));
+        CloudTrailTopology.addTo(builder, CloudTrailTopology.Config.from(props), GeoLookup.none());
+        Ec2EnforcerTopology.addTo(builder, Ec2EnforcerTopology.Config.from(props), null, Clock.fixed(DECIDED, ZoneOffset.UTC));
         driver = new TopologyTestDriver(builder.build());
-        String record;
-        try (var in = getClass().getResourceAsStream("/cloudtrail/run-instances-record.json")) {
-            record = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        TestInputTopic<String, String> raw = driver.createInputTopic("raw.cloudtrail", Serdes.String().serializer(), Serdes.String().serializer());
+        for (String record : records) {
+            raw.pipeInput("r", record);
         }
-        driver.createInputTopic("raw.cloudtrail", Serdes.String().serializer(), Serdes.String().serializer()).pipeInput("e1", record);
-        List<String> out = driver.createOutputTopic("ec2.enforcement", Serdes.String().deserializer(), Serdes.String().deserializer())
-                .readValuesToList();
+        assertThat(driver.createOutputTopic("dlq.cloudtrail", Serdes.String().deserializer(), Serdes.String().deserializer()).isEmpty()).isTrue();
+        assertThat(driver.createOutputTopic("dlq.ec2-enforcer", Serdes.String().deserializer(), Serdes.String().deserializer()).isEmpty()).isTrue();
+        return driver.createOutputTopic("ec2.enforcement", Serdes.String().deserializer(), Serdes.String().deserializer())
+                .readValuesToList().stream().map(Ec2EnforcerTopologyTest::tree).toList();
+    }
+
+    private String resource(String name) throws IOException {
+        try (var in = getClass().getResourceAsStream("/cloudtrail/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void aRunInstancesRecordFlowsFromRawCloudTrailThroughTheMatcherToOneDecision() throws IOException {
         // no configuration: fail closed
-        assertThat(out).singleElement().satisfies(d -> assertThat(tree(d).path("instance_id").asText()).isEqualTo("i-0bbb0000000000001"))
-                .satisfies(d -> assertThat(tree(d).path("action").asText()).isEqualTo("DELETE"))
-                .satisfies(d -> assertThat(tree(d).path("instance_type").asText()).isEqualTo("t3.micro"));
+        List<JsonNode> out = throughCloudTrail(new Properties(), resource("run-instances-record.json"));
+        assertThat(out).hasSize(1);
+        JsonNode d = out.get(0);
+        assertThat(d.path("instance_id").asText()).isEqualTo("i-0bbb0000000000001");
+        assertThat(d.path("action").asText()).isEqualTo("DELETE");
+        assertThat(d.path("state").asText()).as("the item's instanceState").isEqualTo("pending");
+        assertThat(d.path("trigger").asText()).isEqualTo("RunInstances");
+        assertThat(d.path("region").asText()).as("the call's awsRegion").isEqualTo("eu-west-1");
+        assertThat(d.path("instance_type").asText()).isEqualTo("t3.micro");
+        assertThat(d.path("account").asText()).isEqualTo("111122223333");
+        assertThat(d.path("event_time").asText()).isEqualTo("2026-11-02T08:15:30Z");
+        assertThat(d.path("timestamp").asText()).isEqualTo("2026-11-02T12:34:56Z");
+    }
+
+    @Test
+    void aRunInstancesOfTwoInstancesIsTwoDecisions() throws IOException {
+        // MinCount = MaxCount = 2: one record, one response item per launched instance (amiLaunchIndex 0 and 1)
+        ObjectNode record = (ObjectNode) JSON.readTree(resource("run-instances-record.json"));
+        ObjectNode asked = (ObjectNode) record.at("/requestParameters/instancesSet/items/0");
+        asked.put("minCount", 2).put("maxCount", 2);
+        ArrayNode items = (ArrayNode) record.at("/responseElements/instancesSet/items");
+        ObjectNode second = items.get(0).deepCopy();
+        second.put("instanceId", "i-0bbb0000000000002").put("amiLaunchIndex", 1).put("privateIpAddress", "10.0.1.18");
+        items.add(second);
+
+        Properties props = new Properties();
+        props.setProperty("ec2.enforcer.allowed.regions", "eu-west-1");
+        List<JsonNode> out = throughCloudTrail(props, record.toString());
+        assertThat(out).extracting(d -> d.path("instance_id").asText() + " " + d.path("action").asText() + " "
+                        + d.path("num_instances").asInt() + " " + d.path("region").asText() + " " + d.path("instance_type").asText())
+                .containsExactly("i-0bbb0000000000001 ALLOW 1 eu-west-1 t3.micro", "i-0bbb0000000000002 DELETE 2 eu-west-1 t3.micro");
+    }
+
+    @Test
+    void awsOwnRunInstancesRecordIsOneDecision() throws IOException {
+        // requestParameters and responseElements as AWS's incident response playbook prints them (aws-docs/README.md)
+        Properties props = new Properties();
+        props.setProperty("ec2.enforcer.allowed.regions", "us-east-1");
+        props.setProperty("ec2.enforcer.max.instances", "4");
+        List<JsonNode> out = throughCloudTrail(props, resource("aws-docs/ec2-run-instances-ir-playbook.json"));
+        assertThat(out).extracting(d -> d.path("instance_id").asText() + " " + d.path("action").asText() + " "
+                        + d.path("num_instances").asInt() + " " + d.path("region").asText() + " " + d.path("instance_type").asText()
+                        + " " + d.path("account").asText() + " " + d.path("event_time").asText())
+                .containsExactly("i-0ba42452619fc45aa ALLOW 1 us-east-1 t2.nano 999999999999 2021-07-29T01:39:30Z");
     }
 
     private static String header(TestRecord<String, String> r) {
