@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.secpipe.formats.SecpipeHeaders;
 import io.secpipe.formats.SourcePosition;
 import io.secpipe.formats.Decompression;
+import io.secpipe.formats.framing.CsvFraming;
 import io.secpipe.formats.framing.Frame;
 import io.secpipe.formats.framing.FrameReader;
 import io.secpipe.formats.framing.Framing;
@@ -300,11 +301,17 @@ public final class Replay {
 
     /** The framing the connector body names, built as the connector builds it. */
     static Framing framing(JsonNode config) {
+        String keyColumn = config.path("csv.key.column").isMissingNode() ? null : config.path("csv.key.column").asText();
+        List<String> csvColumns = List.of(config.path("csv.columns").asText("").split(",")).stream()
+                .map(String::strip).filter(c -> !c.isEmpty()).toList();
+        if (FramingType.of(config.path("framing").asText("flowlog")) == FramingType.CSV && !csvColumns.isEmpty()) {
+            return new CsvFraming(keyColumn, csvColumns); // a headerless file: every row is data, as the connector reads it
+        }
         List<String> keyFields = List.of(config.path("key.field").asText("").split(",")).stream()
                 .map(String::strip).filter(f -> !f.isEmpty()).toList();
         return Framings.create(FramingType.of(config.path("framing").asText("flowlog")),
                 config.path("format").isMissingNode() ? null : config.path("format").asText(),
-                keyFields, config.path("csv.key.column").isMissingNode() ? null : config.path("csv.key.column").asText());
+                keyFields, keyColumn);
     }
 
     /**

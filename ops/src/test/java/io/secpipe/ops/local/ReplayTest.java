@@ -150,6 +150,25 @@ class ReplayTest {
         assertThat(Replay.expectedPositions(Replay.framing(config), List.of(sample))).hasSize(121);
     }
 
+    /** The seed's positional users CSV: with csv.columns set, replay frames every row as data, as the connector does. */
+    @Test
+    void aHeaderlessCsvIsFramedByItsConfiguredColumns(@TempDir Path dir) throws Exception {
+        Path users = Files.writeString(dir.resolve("users.csv"), "101,female,1\n102,male,2\n103,female,3\n");
+        var config = Http.JSON.readTree("{\"framing\":\"csv\",\"csv.key.column\":\"user_id\","
+                + "\"csv.columns\":\"user_id, gender, segment_id\"}");
+        List<String> keys = new java.util.ArrayList<>();
+        List<String> values = new java.util.ArrayList<>();
+        try (var reader = Replay.framing(config).open(Files.newInputStream(users))) {
+            for (var frame = reader.next(0); frame != null; frame = reader.next(frame.position())) {
+                keys.add(frame.key());
+                values.add(new String(frame.value(), StandardCharsets.UTF_8));
+            }
+        }
+        assertThat(keys).containsExactly("101", "102", "103");
+        assertThat(values.get(0)).isEqualTo("{\"user_id\":\"101\",\"gender\":\"female\",\"segment_id\":\"1\"}");
+        assertThat(Replay.expectedPositions(Replay.framing(config), List.of(users))).hasSize(3);
+    }
+
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
