@@ -12,7 +12,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -204,6 +206,13 @@ class LocalStackIT {
             assertThat(decision.path("region").asText()).isEqualTo("eu-west-1");
             assertThat(decision.path("num_instances").asInt()).isEqualTo(1);
 
+            if (engine == Engine.OPENSEARCH) {
+                // issue 14's done-when files, end to end on the engine that runs first, after the steps above (their
+                // counts, minute windows, rule reports and the enforcer's first decision are asserted already)
+                replaysTheSeedPatternFileWithEveryCloudTrailShape(settings, out);
+                replaysAConcatenatedFlowLogFileOfFourFormats(settings, out, home);
+            }
+
             // 'bin/secpipe templates install' puts every template of search/templates/, as the sinks do on start
             Http engineHttp = new Http(settings.engineUrl());
             engineHttp.send("DELETE", "/_index_template/secpipe-vpcflow", null).orThrow("deleting a template");
@@ -231,6 +240,113 @@ class LocalStackIT {
             }
         }
         assertThat(stack.anyRunning()).isFalse();
+    }
+
+    /** The derived id of the file's eventVersion 1.0 StopInstances record, which has no eventID (as streams-app's tests have it). */
+    private static final String STOP_V10_ID = "derived:sha256:4333ab68198125be5bd592a28f589a3506eb613a98adf1379b4fb34300fd538e";
+
+    /**
+     * One call of each of the seed pattern's 19 event names, an eventVersion 1.0 StopInstances without eventID, an
+     * Insights record and three calls outside the pattern: 20 documents, 4 unmatched, no dead letter; a second
+     * replay overwrites. The launch and the start are decided by the enforcer, after the stack's first launch.
+     */
+    private static void replaysTheSeedPatternFileWithEveryCloudTrailShape(StackSettings settings, PrintStream out) throws Exception {
+        List<Path> file = List.of(ROOT.resolve("ops/src/test/resources/e2e/cloudtrail-seed-19-plus.json"));
+        String indices = "cloudtrail-ec2-2014.03.06,cloudtrail-ec2-2026.11.03";
+        List<String> ids = new ArrayList<>(List.of(STOP_V10_ID)); // by @timestamp: the 2014 record first, then the seed's calls
+        for (int i = 1; i <= 19; i++) {
+            ids.add(String.format("5eed0000-0000-4000-8000-%012d", i));
+        }
+        for (int replay = 1; replay <= 2; replay++) {
+            Replay.Result seed = new Replay(settings, out).run(Replay.Type.CLOUDTRAIL, file, Duration.ofMinutes(2));
+            assertThat(seed.sent()).isEqualTo(24);
+            assertThat(seed.indexed()).isEqualTo(20);
+            assertThat(seed.unmatched()).as("an Insights record, DescribeInstances, CreateKeyPair, iam CreateUser").isEqualTo(4);
+            assertThat(seed.deadLetters()).containsExactly(entry("source errors", 0L), entry("dlq.cloudtrail", 0L), entry("sink dlq", 0L));
+            assertThat(seed.perIndex()).containsExactly(entry("cloudtrail-ec2-2014.03.06", 1L), entry("cloudtrail-ec2-2026.11.03", 19L));
+            assertThat(seed.summary()).startsWith("Replay complete: 24 records sent, 20 indexed, 4 unmatched (cloudtrail pattern), "
+                    + "0 dead-lettered (source errors 0, dlq.cloudtrail 0, sink dlq 0), ");
+            List<JsonNode> calls = search(settings, indices);
+            assertThat(calls).extracting(c -> c.path("_id").asText()).containsExactlyElementsOf(ids);
+            assertThat(calls).extracting(c -> c.path("_version").asInt()).as("replay " + replay).containsOnly(replay);
+        }
+        List<JsonNode> calls = search(settings, indices);
+        assertThat(calls.get(0).path("_index").asText()).isEqualTo("cloudtrail-ec2-2014.03.06");
+        assertThat(calls.get(0).path("_source").path("event_name").asText()).isEqualTo("StopInstances");
+        assertThat(calls.get(0).path("_source").path("event_id").asText()).isEqualTo(STOP_V10_ID);
+        assertThat(calls.get(0).path("_source").path("@timestamp").asText()).isEqualTo("2014-03-06T21:01:59Z");
+        assertThat(calls.subList(1, 20)).extracting(c -> c.path("_source").path("event_name").asText()).containsExactly(
+                "RunInstances", "StopInstances", "StartInstances", "CreateFlowLogs", "CreateImage", "CreateNatGateway", "CreateVpc",
+                "DeleteKeyPair", "DeleteNatGateway", "DeleteRoute", "DeleteRouteTable", "CreateSnapshot", "DeleteSnapshot", "DeleteVpc",
+                "DeleteVpcEndpoints", "DeleteSecurityGroup", "ModifyVolume", "ModifyVpcEndpoint", "TerminateInstances");
+        assertThat(search(settings, "cloudtrail-ec2-*")).as("with the stack's first launch").hasSize(21);
+
+        // the launch and the start of eu-west-1 each make the count exceed 1 (the first launch is still running): DELETE,
+        // decided once (the replay's records are no new start); which of them comes first depends on partitions, not on time
+        List<JsonNode> decisions = awaitDocuments(settings, "ec2-enforcement-*", 3).stream().map(d -> d.path("_source")).toList();
+        assertThat(decisions).extracting(d -> d.path("instance_id").asText() + " " + d.path("trigger").asText() + " "
+                        + d.path("action").asText() + " " + d.path("region").asText())
+                .containsExactly("i-0bbb0000000000001 RunInstances ALLOW eu-west-1", "i-0a1b2c3d4e5f60001 RunInstances DELETE eu-west-1",
+                        "i-0a1b2c3d4e5f60003 StartInstances DELETE eu-west-1");
+        assertThat(decisions.subList(1, 3)).extracting(d -> d.path("num_instances").asInt()).containsExactlyInAnyOrder(2, 3);
+        assertThat(decisions.subList(1, 3)).extracting(d -> d.path("outcome").asText()).as("the actuator is off").containsOnly("not_acted");
+    }
+
+    /** The file's modification time: the delivery time of its NAT-gateway records, which have no start or end. */
+    private static final Instant FLOWS_DELIVERED = Instant.parse("2025-06-01T12:00:00Z");
+
+    /**
+     * Four gzip members: a v2 block (7 records), a v5 traffic-path block (2), a transit-gateway block (3) and, after a
+     * blank line, a NAT-gateway block without time fields (6), each under its header: 18 documents, no dead letter,
+     * the same counts on a second replay.
+     */
+    private static void replaysAConcatenatedFlowLogFileOfFourFormats(StackSettings settings, PrintStream out, Path home) throws Exception {
+        Path file = home.resolve("flows-concatenated.log.gz");
+        Files.copy(ROOT.resolve("ops/src/test/resources/e2e/flows-concatenated.log.gz"), file);
+        Files.setLastModifiedTime(file, FileTime.from(FLOWS_DELIVERED));
+        // the fixtures of the steps before are in 2024's indices, the minute windows in cwl-vpcflow-minute-*
+        String indices = "cwl-vpcflow-201*,cwl-vpcflow-2021*,cwl-vpcflow-2023*,cwl-vpcflow-2025*";
+        for (int replay = 1; replay <= 2; replay++) {
+            Replay.Result flows = new Replay(settings, out).run(Replay.Type.VPCFLOW, List.of(file), Duration.ofMinutes(2));
+            assertThat(flows.sent()).as("18 records; the 4 headers and the blank line are none").isEqualTo(18);
+            assertThat(flows.indexed()).isEqualTo(18);
+            assertThat(flows.deadLetters()).containsExactly(entry("source errors", 0L), entry("dlq.vpcflow", 0L), entry("sink dlq", 0L));
+            assertThat(flows.perIndex()).containsExactly(entry("cwl-vpcflow-2014.12.14", 2L), entry("cwl-vpcflow-2015.05.10", 2L),
+                    entry("cwl-vpcflow-2015.05.29", 2L), entry("cwl-vpcflow-2016.10.31", 1L), entry("cwl-vpcflow-2021.03.26", 2L),
+                    entry("cwl-vpcflow-2023.11.14", 3L), entry("cwl-vpcflow-2025.06.01", 6L));
+            assertThat(flows.summary()).startsWith(
+                    "Replay complete: 18 records sent, 18 indexed, 0 dead-lettered (source errors 0, dlq.vpcflow 0, sink dlq 0), ");
+            List<JsonNode> hits = search(settings, indices);
+            assertThat(hits).hasSize(18);
+            assertThat(hits).extracting(h -> h.path("_version").asInt()).as("replay " + replay).containsOnly(replay);
+        }
+        List<JsonNode> nat = search(settings, "cwl-vpcflow-2025.06.01").stream().map(h -> h.path("_source")).toList();
+        assertThat(nat).hasSize(6).allSatisfy(d -> {
+            assertThat(d.path("@timestamp").asText()).isEqualTo("2025-06-01T12:00:00Z");
+            assertThat(d.path("event").path("time_source").asText()).isEqualTo("delivery");
+            assertThat(d.has("start")).isFalse();
+        });
+        assertThat(nat).extracting(d -> d.path("interface_id").asText() + " " + d.path("pkt_srcaddr").asText() + " "
+                + d.path("pkt_dstaddr").asText()).containsExactlyInAnyOrder(
+                "eni-1235b8ca123456789 10.0.1.5 203.0.113.5", "eni-1235b8ca123456789 10.0.0.220 203.0.113.5",
+                "eni-1235b8ca123456789 203.0.113.5 10.0.0.220", "eni-1235b8ca123456789 203.0.113.5 10.0.1.5",
+                "eni-1111aaaa2222bbbb3 10.0.1.5 203.0.113.5", "eni-1111aaaa2222bbbb3 203.0.113.5 10.0.1.5");
+        // the transit gateway's flow to 192.168.7.9:5432, three packets lost to a blackhole route
+        List<JsonNode> tgw = search(settings, "cwl-vpcflow-2023.11.14").stream().map(h -> h.path("_source")).toList();
+        assertThat(tgw).extracting(d -> d.path("tgw_attachment_id").asText()).containsExactlyInAnyOrder(
+                "tgw-attach-0a1b2c3d4e5f60719", "tgw-attach-0a1b2c3d4e5f60720", "tgw-attach-0a1b2c3d4e5f60719");
+        JsonNode blackholed = tgw.get(2); // the two others share their start: this one is last by @timestamp
+        assertThat(blackholed.path("@timestamp").asText()).isEqualTo("2023-11-14T22:15:20Z");
+        assertThat(blackholed.path("event").path("time_source").asText()).isEqualTo("start");
+        assertThat(blackholed.path("resource_type").asText()).isEqualTo("TransitGateway");
+        assertThat(blackholed.path("tgw_id").asText()).isEqualTo("tgw-0a1b2c3d4e5f60718");
+        assertThat(blackholed.path("tgw_src_eni").asText()).isEqualTo("eni-0a1b2c3d4e5f6071e");
+        assertThat(blackholed.has("tgw_dst_eni")).as("'-' in the file").isFalse();
+        assertThat(blackholed.path("dstaddr").asText()).isEqualTo("192.168.7.9");
+        assertThat(blackholed.path("dstport").asInt()).isEqualTo(5432);
+        assertThat(List.of(blackholed.path("packets_lost_no_route").asInt(-1), blackholed.path("packets_lost_blackhole").asInt(-1),
+                blackholed.path("packets_lost_mtu_exceeded").asInt(-1), blackholed.path("packets_lost_ttl_expired").asInt(-1)))
+                .containsExactly(0, 3, 0, 0);
     }
 
     /** The seed's example alert: rule level 6 on its instance i-0e427a8594852eca2, from 10.10.10.10. */
