@@ -1,0 +1,159 @@
+package io.secpipe.formats.framing;
+
+import io.secpipe.formats.vpcflow.FlowLogFormat;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Set;
+import java.util.zip.GZIPOutputStream;
+import org.apache.parquet.bytes.BytesInput;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.SimpleGroupFactory;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.PositionOutputStream;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.parquet.schema.Type;
+import org.apache.parquet.schema.Types;
+import org.xerial.snappy.Snappy;
+
+/**
+ * Writes Parquet flow-log files the way AWS does for tests (here and, through the formats test jar, in the
+ * connectors' and the Streams app's tests): one column per field of the format, named with underscores, typed
+ * as AWS's table of Parquet types says (INT_32 for version, ports, protocol, tcp-flags and traffic-path, INT_64
+ * for packets, bytes, start and end, STRING for the rest), {@code -} written as null.
+ */
+public final class ParquetFlowLogFiles {
+
+    private static final Set<String> INT32 = Set.of("version", "srcport", "dstport", "protocol", "tcp-flags", "traffic-path");
+    private static final Set<String> INT64 = Set.of("packets", "bytes", "start", "end");
+
+    private ParquetFlowLogFiles() {
+    }
+
+    /** The rows of {@code lines} (text-format lines of {@code format}, AWS's field names) as a GZIP Parquet file. */
+    public static byte[] write(String format, List<String> lines) {
+        return write(format, lines, CompressionCodecName.GZIP);
+    }
+
+    public static byte[] write(String format, List<String> lines, CompressionCodecName codec) {
+        List<String> fields = FlowLogFormat.tokens(format);
+        Types.MessageTypeBuilder builder = Types.buildMessage();
+        for (String field : fields) {
+            String column = field.replace('-', '_');
+            if (INT32.contains(field)) {
+                builder.optional(PrimitiveTypeName.INT32).named(column);
+            } else if (INT64.contains(field)) {
+                builder.optional(PrimitiveTypeName.INT64).named(column);
+            } else {
+                builder.optional(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named(column);
+            }
+        }
+        MessageType schema = builder.named("flow_log");
+        SimpleGroupFactory groups = new SimpleGroupFactory(schema);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new BytesOutputFile(out)).withType(schema)
+                .withConf(new PlainParquetConfiguration()).withCodecFactory(new WritingCodecs())
+                .withCompressionCodec(codec).withRowGroupRowCountLimit(3).build()) { // several row groups, as in a big file
+            for (String line : lines) {
+                List<String> values = FlowLogFormat.tokens(line);
+                Group row = groups.newGroup();
+                for (int i = 0; i < fields.size(); i++) {
+                    String value = values.get(i);
+                    Type type = schema.getType(i);
+                    if (value.equals("-")) {
+                        continue;
+                    }
+                    switch (type.asPrimitiveType().getPrimitiveTypeName()) {
+                        case INT32 -> row.add(i, Integer.parseInt(value));
+                        case INT64 -> row.add(i, Long.parseLong(value));
+                        default -> row.add(i, value);
+                    }
+                }
+                writer.write(row);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** The reading codecs, and compressing ones for the test's writer. */
+    static final class WritingCodecs extends ParquetCodecs {
+        @Override
+        public BytesInputCompressor getCompressor(CompressionCodecName codec) {
+            return new BytesInputCompressor() {
+                @Override
+                public BytesInput compress(BytesInput bytes) throws IOException {
+                    byte[] plain = bytes.toByteArray();
+                    return BytesInput.from(switch (codec) {
+                        case UNCOMPRESSED -> plain;
+                        case SNAPPY -> Snappy.compress(plain);
+                        case GZIP -> gzip(plain);
+                        default -> throw new UnsupportedOperationException(codec.name());
+                    });
+                }
+
+                @Override
+                public CompressionCodecName getCodecName() {
+                    return codec;
+                }
+
+                @Override
+                public void release() {
+                }
+            };
+        }
+
+        private static byte[] gzip(byte[] plain) throws IOException {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+                gz.write(plain);
+            }
+            return out.toByteArray();
+        }
+    }
+
+    private record BytesOutputFile(ByteArrayOutputStream out) implements OutputFile {
+        @Override
+        public PositionOutputStream create(long blockSizeHint) {
+            return new PositionOutputStream() {
+                @Override
+                public long getPos() {
+                    return out.size();
+                }
+
+                @Override
+                public void write(int b) {
+                    out.write(b);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) {
+                    out.write(b, off, len);
+                }
+            };
+        }
+
+        @Override
+        public PositionOutputStream createOrOverwrite(long blockSizeHint) {
+            return create(blockSizeHint);
+        }
+
+        @Override
+        public boolean supportsBlockSize() {
+            return false;
+        }
+
+        @Override
+        public long defaultBlockSize() {
+            return 0;
+        }
+    }
+}
