@@ -17,30 +17,14 @@ import org.junit.jupiter.api.Test;
 
 class ParquetFlowLogFramingTest {
 
-    /** AWS's "Flow log record examples": accepted and rejected traffic, no data and skipped records (default format). */
-    static final List<String> V2_EXAMPLES = List.of(
-            "2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4249 1418530010 1418530070 ACCEPT OK",
-            "2 123456789010 eni-1235b8ca123456789 172.31.9.69 172.31.9.12 49761 3389 6 20 4249 1418530010 1418530070 REJECT OK",
-            "2 123456789010 eni-1235b8ca123456789 - - - - - - - 1431280876 1431280934 - NODATA",
-            "2 123456789010 eni-11111111aaaaaaaaa - - - - - - - 1431280876 1431280934 - SKIPDATA");
-
-    /** The same page's TCP flag sequence: a custom format. */
-    static final String TCP_FLAGS_FORMAT = "version vpc-id subnet-id instance-id interface-id account-id type srcaddr dstaddr srcport "
-            + "dstport pkt-srcaddr pkt-dstaddr protocol bytes packets start end action tcp-flags log-status";
-    static final List<String> TCP_FLAGS_EXAMPLES = List.of(
-            "3 vpc-abcdefab012345678 subnet-aaaaaaaa012345678 i-01234567890123456 eni-1235b8ca123456789 123456789010 IPv4 52.213.180.42 10.0.0.62 43416 5001 52.213.180.42 10.0.0.62 6 568 8 1566848875 1566848933 ACCEPT 2 OK",
-            "3 vpc-abcdefab012345678 subnet-aaaaaaaa012345678 i-01234567890123456 eni-1235b8ca123456789 123456789010 IPv4 10.0.0.62 52.213.180.42 5001 43416 10.0.0.62 52.213.180.42 6 376 7 1566848875 1566848933 ACCEPT 18 OK",
-            "3 vpc-abcdefab012345678 subnet-aaaaaaaa012345678 i-01234567890123456 eni-1235b8ca123456789 123456789010 IPv4 52.213.180.42 10.0.0.62 43418 5001 52.213.180.42 10.0.0.62 6 100701 70 1566848875 1566848933 ACCEPT 2 OK",
-            "3 vpc-abcdefab012345678 subnet-aaaaaaaa012345678 i-01234567890123456 eni-1235b8ca123456789 123456789010 IPv4 10.0.0.62 52.213.180.42 5001 43418 10.0.0.62 52.213.180.42 6 632 12 1566848875 1566848933 ACCEPT 18 OK");
-
     private static final ParquetFlowLogFraming PARQUET = new ParquetFlowLogFraming();
 
     @Test
     void eachRowIsTheFrameTheTextFramingMakesOfTheSameLine() throws IOException {
-        assertSameFramesAsText(FlowLogFormat.DEFAULT_V2_STRING, V2_EXAMPLES, CompressionCodecName.GZIP);
-        assertSameFramesAsText(TCP_FLAGS_FORMAT, TCP_FLAGS_EXAMPLES, CompressionCodecName.GZIP);
-        assertSameFramesAsText(TCP_FLAGS_FORMAT, TCP_FLAGS_EXAMPLES, CompressionCodecName.SNAPPY);
-        assertSameFramesAsText(FlowLogFormat.DEFAULT_V2_STRING, V2_EXAMPLES, CompressionCodecName.UNCOMPRESSED);
+        assertSameFramesAsText(FlowLogFormat.DEFAULT_V2_STRING, ParquetFlowLogFiles.V2_EXAMPLES, CompressionCodecName.GZIP);
+        assertSameFramesAsText(ParquetFlowLogFiles.TCP_FLAGS_FORMAT, ParquetFlowLogFiles.TCP_FLAGS_EXAMPLES, CompressionCodecName.GZIP);
+        assertSameFramesAsText(ParquetFlowLogFiles.TCP_FLAGS_FORMAT, ParquetFlowLogFiles.TCP_FLAGS_EXAMPLES, CompressionCodecName.SNAPPY);
+        assertSameFramesAsText(FlowLogFormat.DEFAULT_V2_STRING, ParquetFlowLogFiles.V2_EXAMPLES, CompressionCodecName.UNCOMPRESSED);
     }
 
     private static void assertSameFramesAsText(String format, List<String> lines, CompressionCodecName codec) throws IOException {
@@ -60,15 +44,15 @@ class ParquetFlowLogFramingTest {
 
     @Test
     void aGzipWrappedFileIsReadThroughDecompressionAndResumesAfterARow() throws IOException {
-        byte[] file = gzip(ParquetFlowLogFiles.write(TCP_FLAGS_FORMAT, TCP_FLAGS_EXAMPLES));
+        byte[] file = gzip(ParquetFlowLogFiles.write(ParquetFlowLogFiles.TCP_FLAGS_FORMAT, ParquetFlowLogFiles.TCP_FLAGS_EXAMPLES));
         List<Frame> resumed = frames(PARQUET, file, 2);
         assertThat(positions(resumed)).containsExactly(3L, 4L); // the rows span two row groups of three and one
-        assertThat(text(resumed.get(1).value())).isEqualTo(TCP_FLAGS_EXAMPLES.get(3));
+        assertThat(text(resumed.get(1).value())).isEqualTo(ParquetFlowLogFiles.TCP_FLAGS_EXAMPLES.get(3));
     }
 
     @Test
     void inputThatIsNotParquetIsOneErrorFrameWithTheFile() throws IOException {
-        byte[] textFile = utf8(FlowLogFormat.DEFAULT_V2_STRING + "\n" + V2_EXAMPLES.get(0) + "\n");
+        byte[] textFile = utf8(FlowLogFormat.DEFAULT_V2_STRING + "\n" + ParquetFlowLogFiles.V2_EXAMPLES.get(0) + "\n");
         List<Frame> frames = frames(PARQUET, textFile);
         assertThat(frames).hasSize(1);
         assertThat(frames.get(0).position()).isEqualTo(1);
@@ -80,7 +64,7 @@ class ParquetFlowLogFramingTest {
 
     @Test
     void aTruncatedFileIsOneErrorFrame() throws IOException {
-        byte[] file = ParquetFlowLogFiles.write(FlowLogFormat.DEFAULT_V2_STRING, V2_EXAMPLES);
+        byte[] file = ParquetFlowLogFiles.write(FlowLogFormat.DEFAULT_V2_STRING, ParquetFlowLogFiles.V2_EXAMPLES);
         List<Frame> frames = frames(PARQUET, Arrays.copyOf(file, file.length - 10));
         assertThat(frames).singleElement().satisfies(f -> {
             assertThat(f.position()).isEqualTo(1);
@@ -90,7 +74,7 @@ class ParquetFlowLogFramingTest {
 
     @Test
     void aFileOverTheLimitIsOneErrorFrameThatSaysWhy() throws IOException {
-        byte[] file = ParquetFlowLogFiles.write(FlowLogFormat.DEFAULT_V2_STRING, V2_EXAMPLES);
+        byte[] file = ParquetFlowLogFiles.write(FlowLogFormat.DEFAULT_V2_STRING, ParquetFlowLogFiles.V2_EXAMPLES);
         List<Frame> frames = frames(new ParquetFlowLogFraming(file.length - 1), file);
         assertThat(frames).singleElement().satisfies(f -> {
             assertThat(f.error()).isEqualTo("a Parquet file larger than 0 MiB is not read (the file is read into memory)");
