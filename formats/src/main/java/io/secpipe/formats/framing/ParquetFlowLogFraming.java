@@ -108,15 +108,19 @@ public final class ParquetFlowLogFraming implements Framing {
             if (done) {
                 return null;
             }
+            byte[] bytes = null;
+            if (file == null) {
+                // an IOException here is the stream's own (a truncated gzip around the file): the task reports it
+                bytes = in.readNBytes(maxBytes + 1);
+                if (bytes.length > maxBytes) {
+                    done = true;
+                    return Frame.error(1, new byte[0], "a Parquet file larger than " + (maxBytes >> 20)
+                            + " MiB is not read (the file is read into memory)");
+                }
+                raw = bytes.length <= MAX_RAW_BYTES ? bytes : new byte[0];
+            }
             try {
                 if (file == null) {
-                    byte[] bytes = in.readNBytes(maxBytes + 1); // an IOException here is the stream's own: the task handles it
-                    if (bytes.length > maxBytes) {
-                        done = true;
-                        return Frame.error(1, new byte[0], "a Parquet file larger than " + (maxBytes >> 20)
-                                + " MiB is not read (the file is read into memory)");
-                    }
-                    raw = bytes.length <= MAX_RAW_BYTES ? bytes : new byte[0];
                     openFile(bytes);
                     if (done) {
                         return Frame.error(1, raw, "not a flow-log schema (nested or repeated columns): "

@@ -6,6 +6,7 @@ import static io.secpipe.formats.framing.Fixtures.positions;
 import static io.secpipe.formats.framing.Fixtures.text;
 import static io.secpipe.formats.framing.Fixtures.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.secpipe.formats.SecpipeHeaders;
 import io.secpipe.formats.vpcflow.FlowLogFormat;
@@ -70,6 +71,12 @@ class ParquetFlowLogFramingTest {
             assertThat(f.position()).isEqualTo(1);
             assertThat(f.error()).startsWith("not a readable Parquet flow-log file: ");
         });
+    }
+
+    @Test
+    void aTruncatedGzipAroundTheFileBreaksTheStreamAsForTextFiles() {
+        byte[] gz = gzip(ParquetFlowLogFiles.write(FlowLogFormat.DEFAULT_V2_STRING, ParquetFlowLogFiles.V2_EXAMPLES));
+        assertThatThrownBy(() -> frames(PARQUET, Arrays.copyOf(gz, gz.length - 20))).isInstanceOf(java.io.EOFException.class);
     }
 
     @Test
