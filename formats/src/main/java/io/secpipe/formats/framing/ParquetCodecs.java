@@ -1,5 +1,6 @@
 package io.secpipe.formats.framing;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -19,9 +20,9 @@ class ParquetCodecs implements CompressionCodecFactory {
     @Override
     public BytesInputDecompressor getDecompressor(CompressionCodecName codec) {
         return switch (codec) {
-            case UNCOMPRESSED -> new Decompressor(bytes -> bytes);
+            case UNCOMPRESSED -> new Decompressor((bytes, size) -> bytes);
             case GZIP -> new Decompressor(ParquetCodecs::gunzip);
-            case SNAPPY -> new Decompressor(Snappy::uncompress);
+            case SNAPPY -> new Decompressor(ParquetCodecs::unsnappy);
             default -> throw new UnsupportedOperationException("Parquet pages compressed with " + codec
                     + ": only GZIP, SNAPPY and UNCOMPRESSED are read");
         };
@@ -36,28 +37,38 @@ class ParquetCodecs implements CompressionCodecFactory {
     public void release() {
     }
 
-    private static byte[] gunzip(byte[] compressed) throws IOException {
-        try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(compressed))) {
-            return in.readAllBytes();
+    /** No more than one byte past the size the page header states: a corrupt page cannot fill the heap. */
+    private static byte[] gunzip(byte[] compressed, int uncompressedSize) throws IOException {
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(compressed))) {
+            return in.readNBytes(uncompressedSize + 1);
         }
     }
 
+    /** Snappy states its own length first: checked against the page header's before anything is allocated. */
+    private static byte[] unsnappy(byte[] compressed, int uncompressedSize) throws IOException {
+        int length = Snappy.uncompressedLength(compressed);
+        if (length != uncompressedSize) {
+            throw new IOException("a Snappy page of " + length + " bytes, its header says " + uncompressedSize);
+        }
+        return Snappy.uncompress(compressed);
+    }
+
     private interface Codec {
-        byte[] apply(byte[] bytes) throws IOException;
+        byte[] apply(byte[] bytes, int uncompressedSize) throws IOException;
     }
 
     private record Decompressor(Codec codec) implements BytesInputDecompressor {
 
         @Override
         public BytesInput decompress(BytesInput bytes, int uncompressedSize) throws IOException {
-            return BytesInput.from(checked(codec.apply(bytes.toByteArray()), uncompressedSize));
+            return BytesInput.from(checked(codec.apply(bytes.toByteArray(), uncompressedSize), uncompressedSize));
         }
 
         @Override
         public void decompress(ByteBuffer input, int compressedSize, ByteBuffer output, int uncompressedSize) throws IOException {
             byte[] compressed = new byte[compressedSize];
             input.get(compressed);
-            output.put(checked(codec.apply(compressed), uncompressedSize));
+            output.put(checked(codec.apply(compressed, uncompressedSize), uncompressedSize));
         }
 
         /** A page whose size disagrees with its header is corrupt: say so rather than read beyond it. */

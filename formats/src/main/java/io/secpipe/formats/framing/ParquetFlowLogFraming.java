@@ -144,6 +144,11 @@ public final class ParquetFlowLogFraming implements Framing {
                 // Parquet says what is wrong with the file in its exceptions (not a Parquet file, bad footer, a corrupt page)
                 done = true;
                 return Frame.error(row + 1, row == 0 ? raw : new byte[0], "not a readable Parquet flow-log file: " + e);
+            } catch (NoClassDefFoundError e) {
+                // a corrupt column chunk: Parquet names the file in its message with Hadoop's Path class, which is not here
+                done = true;
+                return Frame.error(row + 1, row == 0 ? raw : new byte[0],
+                        "not a readable Parquet flow-log file: a corrupt column chunk (Parquet's own message needs " + e.getMessage() + ")");
             }
         }
 

@@ -74,6 +74,23 @@ class ParquetFlowLogFramingTest {
     }
 
     @Test
+    void aColumnChunkWithTooFewValuesIsAnErrorFrameThoughParquetWouldNameItWithHadoopsPath() throws IOException {
+        // found by ParquetFlowLogFramingFuzzTest: Parquet's message for it calls for org.apache.hadoop.fs.Path
+        byte[] file;
+        try (var in = getClass().getResourceAsStream(
+                "ParquetFlowLogFramingFuzzTestInputs/everyInputFramesOrFailsAsABrokenStream/value-count-mismatch.parquet")) {
+            file = in.readAllBytes();
+        }
+        List<Frame> frames = frames(PARQUET, file);
+        assertThat(frames).singleElement().satisfies(f -> {
+            assertThat(f.position()).isEqualTo(1);
+            assertThat(f.error()).isEqualTo("not a readable Parquet flow-log file: a corrupt column chunk "
+                    + "(Parquet's own message needs org/apache/hadoop/fs/Path)");
+            assertThat(f.value()).isEqualTo(file);
+        });
+    }
+
+    @Test
     void aTruncatedGzipAroundTheFileBreaksTheStreamAsForTextFiles() {
         byte[] gz = gzip(ParquetFlowLogFiles.write(FlowLogFormat.DEFAULT_V2_STRING, ParquetFlowLogFiles.V2_EXAMPLES));
         assertThatThrownBy(() -> frames(PARQUET, Arrays.copyOf(gz, gz.length - 20))).isInstanceOf(java.io.EOFException.class);
