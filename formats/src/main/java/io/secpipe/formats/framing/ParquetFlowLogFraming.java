@@ -4,6 +4,9 @@ import io.secpipe.formats.SecpipeHeaders;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Constructor;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -62,6 +65,12 @@ public final class ParquetFlowLogFraming implements Framing {
      * (the tests read files without Hadoop on the classpath, so a Parquet version that changes it fails them).
      */
     private static final ParquetReadOptions READ_OPTIONS = readOptions();
+
+    /**
+     * ParquetFileReader.open(InputFile, ParquetReadOptions), looked up rather than called: javac would need Hadoop's
+     * classes (20 MB) to rule out open's overloads that take a Hadoop Configuration and Path.
+     */
+    private static final MethodHandle OPEN = openHandle();
 
     private final int maxBytes;
 
@@ -153,7 +162,13 @@ public final class ParquetFlowLogFraming implements Framing {
         }
 
         private void openFile(byte[] bytes) throws IOException {
-            file = ParquetFileReader.open(new BytesInputFile(bytes), READ_OPTIONS);
+            try {
+                file = (ParquetFileReader) OPEN.invokeExact((InputFile) new BytesInputFile(bytes), READ_OPTIONS);
+            } catch (IOException | RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable e) {
+                throw new IllegalStateException(e); // open declares only IOException
+            }
             MessageType schema = file.getFooter().getFileMetaData().getSchema();
             columns = new ArrayList<>();
             for (Type field : schema.getFields()) {
@@ -207,6 +222,15 @@ public final class ParquetFlowLogFraming implements Framing {
             } finally {
                 in.close();
             }
+        }
+    }
+
+    private static MethodHandle openHandle() {
+        try {
+            return MethodHandles.publicLookup().findStatic(ParquetFileReader.class, "open",
+                    MethodType.methodType(ParquetFileReader.class, InputFile.class, ParquetReadOptions.class));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("this Parquet version has no ParquetFileReader.open(InputFile, ParquetReadOptions)", e);
         }
     }
 

@@ -4,10 +4,14 @@ import io.secpipe.formats.vpcflow.FlowLogFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.List;
 import java.util.Set;
 import java.util.zip.GZIPOutputStream;
 import org.apache.parquet.bytes.BytesInput;
+import org.apache.parquet.conf.ParquetConfiguration;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
@@ -74,8 +78,7 @@ public final class ParquetFlowLogFiles {
         MessageType schema = builder.named("flow_log");
         SimpleGroupFactory groups = new SimpleGroupFactory(schema);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new BytesOutputFile(out)).withType(schema)
-                .withConf(new PlainParquetConfiguration()).withCodecFactory(new WritingCodecs())
+        try (ParquetWriter<Group> writer = builder(new BytesOutputFile(out)).withType(schema).withCodecFactory(new WritingCodecs())
                 .withCompressionCodec(codec).withRowGroupRowCountLimit(3).build()) { // several row groups, as in a big file
             for (String line : lines) {
                 List<String> values = FlowLogFormat.tokens(line);
@@ -98,6 +101,24 @@ public final class ParquetFlowLogFiles {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    /**
+     * ExampleParquetWriter.builder(OutputFile).withConf(ParquetConfiguration), looked up rather than called: javac would
+     * need Hadoop's classes to rule out the overloads that take its Path and Configuration.
+     */
+    private static ExampleParquetWriter.Builder builder(OutputFile file) {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+            MethodHandle builder = lookup.findStatic(ExampleParquetWriter.class, "builder",
+                    MethodType.methodType(ExampleParquetWriter.Builder.class, OutputFile.class));
+            MethodHandle withConf = lookup.findVirtual(ExampleParquetWriter.Builder.class, "withConf",
+                    MethodType.methodType(ParquetWriter.Builder.class, ParquetConfiguration.class));
+            ExampleParquetWriter.Builder plain = (ExampleParquetWriter.Builder) builder.invoke(file);
+            return (ExampleParquetWriter.Builder) withConf.invoke(plain, (ParquetConfiguration) new PlainParquetConfiguration());
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The reading codecs, and compressing ones for the test's writer. */
