@@ -6,6 +6,7 @@ import java.util.List;
 /** The framings by their configuration name. */
 public enum FramingType {
     FLOWLOG("flowlog"),
+    FLOWLOG_PARQUET("flowlog-parquet"),
     CLOUDTRAIL("cloudtrail"),
     JSONLINES("jsonlines"),
     CWL_SUBSCRIPTION("cwl-subscription"),

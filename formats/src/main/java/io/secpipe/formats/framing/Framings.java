@@ -16,6 +16,7 @@ public final class Framings {
     public static Framing create(FramingType type, String format, List<String> keyFields, String csvKeyColumn) {
         return switch (type) {
             case FLOWLOG -> new FlowLogFraming(parseFormat(format == null ? FlowLogFormat.DEFAULT_V2_STRING : format));
+            case FLOWLOG_PARQUET -> new ParquetFlowLogFraming();
             case CLOUDTRAIL -> new CloudTrailFraming();
             case JSONLINES -> new JsonLinesFraming(keyFields == null ? List.of() : keyFields);
             case CWL_SUBSCRIPTION -> new CwlSubscriptionFraming();

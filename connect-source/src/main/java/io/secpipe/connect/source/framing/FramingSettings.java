@@ -41,7 +41,8 @@ public final class FramingSettings {
         return def
                 .define(FRAMING, Type.STRING, defaultFraming.configName(), FramingSettings::validateFraming, Importance.HIGH,
                         "How the bytes are cut into records: one of " + FramingType.names() + ". flowlog: a line each, a "
-                                + "header line sets the field list; cloudtrail: {\"Records\":[...]} expanded to one record per "
+                                + "header line sets the field list; flowlog-parquet: AWS's Parquet flow-log files, one record per "
+                                + "row, the row as the text line AWS would have written (files up to 256 MiB); cloudtrail: {\"Records\":[...]} expanded to one record per "
                                 + "event; jsonlines: a JSON object per line; cwl-subscription: CloudWatch Logs subscription "
                                 + "payloads as Firehose writes them, one record per log event; csv: a header row, then one "
                                 + "JSON object {column: value} per row.")

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.secpipe.connect.source.ConnectCluster;
+import io.secpipe.formats.framing.ParquetFlowLogFiles;
+import io.secpipe.formats.vpcflow.FlowLogFormat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -21,6 +23,7 @@ import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.apache.kafka.connect.runtime.rest.entities.ConfigInfos;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -113,6 +116,38 @@ class HubPackageIT {
             assertThat(invalid.configs()).filteredOn(v -> v.configValue().name().equals("files"))
                     .flatExtracting(v -> v.configValue().errors())
                     .containsExactly("files: '/nonexistent/flows.log' does not exist or is not readable by the worker");
+        }
+    }
+
+    @Test
+    void theArchivesFileSourceReadsParquetFlowLogsWithTheArchivesOwnJarsAndNoHadoop() throws Exception {
+        assertThat(fileNames(PLUGIN_DIR)).contains("parquet-hadoop-1.18.2.jar", "snappy-java-1.1.10.12.jar")
+                .noneMatch(jar -> jar.startsWith("hadoop-") || jar.startsWith("zstd-jni") || jar.startsWith("aircompressor"));
+        unzip(ZIP, pluginPath);
+        Path files = Files.createDirectories(pluginPath.resolve("flows"));
+        Path gzip = files.resolve("gzip.log.parquet");
+        Files.write(gzip, ParquetFlowLogFiles.write(FlowLogFormat.DEFAULT_V2_STRING, ParquetFlowLogFiles.V2_EXAMPLES));
+        Path snappy = files.resolve("snappy.parquet");
+        Files.write(snappy, ParquetFlowLogFiles.write(ParquetFlowLogFiles.TCP_FLAGS_FORMAT, ParquetFlowLogFiles.TCP_FLAGS_EXAMPLES,
+                CompressionCodecName.SNAPPY));
+        Map<String, String> worker = Map.of("plugin.path", pluginPath.toString(), "plugin.discovery", "service_load");
+        try (ConnectCluster cluster = new ConnectCluster("hub-parquet", worker)) {
+            cluster.connect().kafka().createTopic("raw.vpcflow", 1);
+            Map<String, String> config = new HashMap<>();
+            config.put("connector.class", "io.secpipe.connect.source.file.FileSourceConnector");
+            config.put("connector.plugin.version", VERSION);
+            config.put("tasks.max", "1");
+            config.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
+            config.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+            config.put("files", gzip + "," + snappy);
+            config.put("framing", "flowlog-parquet");
+            config.put("topic", "raw.vpcflow");
+            cluster.connect().configureConnector("hub-parquet", config);
+            List<String> values = cluster.readCommitted(8, "raw.vpcflow").stream()
+                    .map(r -> ConnectCluster.text(r.value())).toList();
+            List<String> expected = new ArrayList<>(ParquetFlowLogFiles.V2_EXAMPLES);
+            expected.addAll(ParquetFlowLogFiles.TCP_FLAGS_EXAMPLES);
+            assertThat(values).containsExactlyElementsOf(expected);
         }
     }
 
