@@ -55,6 +55,8 @@ public final class Replay {
     public enum Type {
         // the per-minute indices share the prefix: excluded by name (cwl-vpcflow-* alone would count them too)
         VPCFLOW("vpcflow-file-source.json", "cwl-vpcflow-*,-cwl-vpcflow-minute-*", "dlq.vpcflow", "vpcflow-sink.json"),
+        /** AWS's Parquet flow-log files: each row goes the way of a text line, into the same indices. */
+        VPCFLOW_PARQUET("vpcflow-parquet-file-source.json", "cwl-vpcflow-*,-cwl-vpcflow-minute-*", "dlq.vpcflow", "vpcflow-sink.json"),
         OSSEC("ossec-file-source.json", "cwl-ossec-*,-cwl-ossec-minute-*", "dlq.ossec", "ossec-sink.json"),
         /** OSSEC alerts as a CloudWatch Logs subscription delivers them (gzip payloads of logEvents, one stream per instance). */
         OSSEC_CWL("ossec-cwl-file-source.json", "cwl-ossec-*,-cwl-ossec-minute-*", "dlq.ossec", "ossec-sink.json"),

@@ -150,6 +150,17 @@ class ReplayTest {
         assertThat(Replay.expectedPositions(Replay.framing(config), List.of(sample))).hasSize(121);
     }
 
+    /** Parquet flow logs replay through the file source's Parquet framing into the flow-log indices and stages. */
+    @Test
+    void parquetFlowLogsReplayLikeTextOnes() throws Exception {
+        Replay.Type type = Replay.Type.of("vpcflow-parquet");
+        var config = Http.JSON.readTree(ROOT.resolve("connector-configs/local/replay/" + type.connectorConfig).toFile());
+        assertThat(Replay.framing(config)).isInstanceOf(io.secpipe.formats.framing.ParquetFlowLogFraming.class);
+        assertThat(config.path("topic").asText()).isEqualTo("raw.vpcflow");
+        assertThat(type.indexPattern).isEqualTo(Replay.Type.VPCFLOW.indexPattern);
+        assertThat(type.streamsDeadLetters).isEqualTo("dlq.vpcflow");
+    }
+
     /** The seed's positional users CSV: with csv.columns set, replay frames every row as data, as the connector does. */
     @Test
     void aHeaderlessCsvIsFramedByItsConfiguredColumns(@TempDir Path dir) throws Exception {
