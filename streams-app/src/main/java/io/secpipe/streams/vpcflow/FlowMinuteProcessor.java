@@ -25,21 +25,19 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * own event time, so that one interface far ahead makes none of the others' flows late.
  *
  * <p>Per resource the store keeps its watermark (the latest event time seen for it), the minute before which its
- * windows are closed, the last minute given to the anomaly series, and when (wall clock) it last got a flow.
- * Per window it keeps the sums per dimension set and two flags: {@code dirty} (the sums changed since the documents
- * were last emitted) and {@code scored} (the minute went to the series). Flags and sums live in the same
- * changelogged stores as the task's output transaction, so after a crash what was emitted and what the store says
- * agree (exactly-once), and no in-memory state decides anything.
+ * windows are closed, whether it has open windows, and when (wall clock) it last got a flow; per window, the sums per
+ * dimension set. Both stores are changelogged and written in the task's transaction, with the documents they cause:
+ * after a crash, what was emitted and what the stores say agree (exactly-once); nothing in memory decides anything.
  *
  * <ul>
- *   <li>A flow whose minute is not closed is added; its window's documents are emitted when the window closes.</li>
- *   <li>A window closes when the resource's watermark passes its end plus the horizon: its documents (if dirty) and
- *       its series point (if not yet sent) are emitted and the window is removed. A flow for a closed minute is late:
- *       counted and sent to the late topic, never added.</li>
- *   <li>When a resource got no flow for the idle time (wall clock), its windows are emitted as they are: the
- *       documents, and the series point of each minute not yet sent (final for the series). The windows stay for
- *       the horizon (in wall-clock time) so a flow that still comes corrects the documents; then they close.</li>
+ *   <li>A flow whose minute is not closed is added to its window.</li>
+ *   <li>A window closes when its resource's watermark passes its end plus the horizon, or when the resource has had
+ *       no flow for the idle time (wall clock, counted from this task's start at the earliest): its documents and
+ *       its series point (the resource's total for the minute) are emitted once, and the window is removed.</li>
+ *   <li>A flow for a closed minute is late: counted and sent to the late topic with its reason, never added. So a
+ *       replay of a file whose windows closed changes no document.</li>
  * </ul>
+ * Windows close in minute order per resource and never reopen, so the series gets each minute once and in order.
  */
 final class FlowMinuteProcessor implements Processor<String, JsonNode, String, FlowMinuteProcessor.Out> {
 
@@ -57,6 +55,9 @@ final class FlowMinuteProcessor implements Processor<String, JsonNode, String, F
     private KeyValueStore<String, JsonNode> windows;
     private KeyValueStore<String, JsonNode> resources;
     private Sensor late;
+    /** When this task started: a resource's quiet time counts from here at the earliest, so that the time the app was
+     * down (and its backlog still unread) never closes a window. */
+    private long started;
 
     FlowMinuteProcessor(FlowMinuteTopology.Config config) {
         this.config = config;
@@ -69,6 +70,7 @@ final class FlowMinuteProcessor implements Processor<String, JsonNode, String, F
         this.resources = context.getStateStore(FlowMinuteTopology.RESOURCES_STORE);
         this.late = context.metrics().addRateTotalSensor(
                 "secpipe-stage", "vpcflow-minute-" + context.taskId(), "late-record", Sensor.RecordingLevel.INFO);
+        this.started = context.currentSystemTimeMs();
         context.schedule(punctuationInterval(config.idleClose()), PunctuationType.WALL_CLOCK_TIME, this::closeIdle);
     }
 
@@ -94,10 +96,8 @@ final class FlowMinuteProcessor implements Processor<String, JsonNode, String, F
         if (window == null) {
             window = JsonNodeFactory.instance.objectNode();
             window.putObject("sums");
-            window.put("scored", false);
         }
         add((ObjectNode) window.get("sums"), resource, doc);
-        window.put("dirty", true);
         windows.put(key, window);
 
         state.put("watermark", Math.max(state.get("watermark").asLong(), ts));
@@ -118,7 +118,6 @@ final class FlowMinuteProcessor implements Processor<String, JsonNode, String, F
         ObjectNode s = JsonNodeFactory.instance.objectNode();
         s.put("watermark", Long.MIN_VALUE);
         s.put("closed_before", Long.MIN_VALUE);
-        s.put("scored_through", Long.MIN_VALUE);
         s.put("seen", context.currentSystemTimeMs());
         s.put("pending", false);
         return s;
@@ -134,78 +133,55 @@ final class FlowMinuteProcessor implements Processor<String, JsonNode, String, F
             if (minute >= bound) {
                 break;
             }
-            emit(resource, minute, (ObjectNode) w.value, state);
+            emit(resource, minute, w.value);
             windows.delete(w.key);
         }
         state.put("closed_before", bound);
+        state.put("pending", state.get("watermark").asLong() >= bound);
     }
 
-    /** The documents if the sums changed since last emitted, and the series point once per minute, in order. */
-    private void emit(String resource, long minute, ObjectNode window, ObjectNode state) {
-        JsonNode sums = window.get("sums");
-        if (window.path("dirty").asBoolean()) {
-            sums.properties().forEach(e -> {
-                JsonNode c = e.getValue();
-                Counts counts = new Counts(c.get(0).asLong(), c.get(1).asLong(), c.get(2).asLong());
-                String key = e.getKey() + "|" + Instant.ofEpochMilli(minute);
-                forward(key, Kind.DOCUMENT, FlowMinuteTopology.document(e.getKey(), minute, counts), minute);
-            });
-            window.put("dirty", false);
+    /** The window's documents, and the resource's total of the minute for the anomaly series. */
+    private void emit(String resource, long minute, JsonNode window) {
+        long flows = 0;
+        long bytes = 0;
+        long packets = 0;
+        for (var e : window.get("sums").properties()) {
+            JsonNode c = e.getValue();
+            Counts counts = new Counts(c.get(0).asLong(), c.get(1).asLong(), c.get(2).asLong());
+            forward(e.getKey() + "|" + Instant.ofEpochMilli(minute), Kind.DOCUMENT, FlowMinuteTopology.document(e.getKey(), minute, counts), minute);
+            flows += counts.flows();
+            bytes += counts.bytes();
+            packets += counts.packets();
         }
-        // a minute before one already sent cannot be a point of the series any more (it would be out of order):
-        // it happens only when a resource's flows for a minute come after a later minute was emitted on idle
-        if (!window.path("scored").asBoolean() && minute > state.get("scored_through").asLong()) {
-            long flows = 0;
-            long bytes = 0;
-            long packets = 0;
-            for (JsonNode c : (Iterable<JsonNode>) () -> sums.elements()) {
-                flows += c.get(0).asLong();
-                bytes += c.get(1).asLong();
-                packets += c.get(2).asLong();
-            }
-            ObjectNode point = JsonNodeFactory.instance.objectNode();
-            point.put("@timestamp", Instant.ofEpochMilli(minute).toString());
-            point.put("window_end", Instant.ofEpochMilli(minute + MINUTE).toString());
-            point.put(FlowMinuteTopology.resourceField(resource), resource);
-            point.put("flows", flows);
-            point.put("bytes", bytes);
-            point.put("packets", packets);
-            forward(resource, Kind.SERIES, point, minute);
-            state.put("scored_through", minute);
-        }
-        window.put("scored", true);
+        ObjectNode point = JsonNodeFactory.instance.objectNode();
+        point.put("@timestamp", Instant.ofEpochMilli(minute).toString());
+        point.put("window_end", Instant.ofEpochMilli(minute + MINUTE).toString());
+        point.put(FlowMinuteTopology.resourceField(resource), resource);
+        point.put("flows", flows);
+        point.put("bytes", bytes);
+        point.put("packets", packets);
+        forward(resource, Kind.SERIES, point, minute);
     }
 
     private void forward(String key, Kind kind, JsonNode value, long minute) {
         context.forward(new Record<>(key, new Out(kind, JsonSerde.bytes(value)), minute));
     }
 
-    /** Wall clock: resources quiet for the idle time emit their windows; quiet for idle + horizon, they close. */
+    /** Wall clock: the windows of a resource quiet for the idle time close (the end of a file, of a delivery). */
     private void closeIdle(long now) {
         long idle = config.idleClose().toMillis();
         List<KeyValue<String, JsonNode>> quiet = new ArrayList<>();
         try (KeyValueIterator<String, JsonNode> all = resources.all()) {
             all.forEachRemaining(kv -> {
-                long seen = kv.value.get("seen").asLong();
-                boolean open = kv.value.get("watermark").asLong() >= kv.value.get("closed_before").asLong();
-                if (now - seen >= idle && (kv.value.path("pending").asBoolean() || open && now - seen >= idle + config.grace().toMillis())) {
+                if (kv.value.path("pending").asBoolean() && now - Math.max(started, kv.value.get("seen").asLong()) >= idle) {
                     quiet.add(kv);
                 }
             });
         }
         for (KeyValue<String, JsonNode> r : quiet) {
             ObjectNode state = (ObjectNode) r.value;
-            if (now - state.get("seen").asLong() >= idle + config.grace().toMillis()) {
-                long watermark = state.get("watermark").asLong();
-                closeBefore(r.key, state, watermark - Math.floorMod(watermark, MINUTE) + MINUTE);
-            } else {
-                for (KeyValue<String, JsonNode> w : windowsOf(r.key)) {
-                    ObjectNode window = (ObjectNode) w.value;
-                    emit(r.key, minuteOf(w.key), window, state);
-                    windows.put(w.key, window);
-                }
-            }
-            state.put("pending", false);
+            long watermark = state.get("watermark").asLong();
+            closeBefore(r.key, state, watermark - Math.floorMod(watermark, MINUTE) + MINUTE);
             resources.put(r.key, state);
         }
     }
