@@ -105,11 +105,12 @@ class LocalStackIT {
                     "expected 14 fields (version account-id interface-id srcaddr dstaddr srcport dstport protocol packets "
                             + "bytes start end action log-status), found 8");
 
-            // per-minute totals: windows close once event time has moved past them (plus grace), so a later
-            // batch from every interface of the fixtures closes all their windows
+            // per-minute totals: an interface's windows close once its own event time has moved past them (plus the
+            // horizon), or after it has been quiet for the idle close; a later batch from every interface of the
+            // fixtures closes all their windows (its own close on idle, in the minute indices of 2024.03.10)
             Replay.Result later = new Replay(settings, out).run(Replay.Type.VPCFLOW, List.of(laterFlows(home)), Duration.ofMinutes(2));
             assertThat(later.perIndex()).containsExactly(entry("cwl-vpcflow-2024.03.10", (long) LATER_PORTS.length));
-            List<JsonNode> minutes = awaitDocuments(settings, "cwl-vpcflow-minute-*", 5).stream().map(LocalStackIT::sourceWithoutIngested).toList();
+            List<JsonNode> minutes = awaitDocuments(settings, FIXTURE_MINUTES, 5).stream().map(LocalStackIT::sourceWithoutIngested).toList();
             assertThat(minutes).extracting(m -> m.path("@timestamp").asText()).containsExactly("2024-03-01T00:00:00Z",
                     "2024-03-01T12:00:00Z", "2024-03-02T00:00:00Z", "2024-03-03T00:00:00Z", "2024-03-03T00:01:00Z");
             long[] raw = rawTotals(files);
@@ -126,8 +127,8 @@ class LocalStackIT {
             Replay.Result second = new Replay(settings, out).run(Replay.Type.VPCFLOW, files, Duration.ofMinutes(3));
             assertThat(second.perIndex()).isEqualTo(first.perIndex());
             assertThat(second.deadLettered()).isEqualTo(1);
-            // the replayed fixtures are days behind the later batch: each of their 5 flows (the NODATA line counts in no
-            // window) is late for its minute window, and 'status' says so, beside the two dead letters
+            // the replayed fixtures' windows are closed: each of their 5 flows (the NODATA line counts in no window) is
+            // late, kept on late.vpcflow, and 'status' says so, beside the two dead letters
             assertThat(awaitStatus(settings, "vpcflow-minute.late-record-total", 5)).containsPattern("(?m)^  vpcflow-parse.dead-letter-total +2$");
             List<JsonNode> afterReplay = search(settings, FIXTURE_DAYS);
             assertThat(afterReplay).hasSize(6);
@@ -138,7 +139,7 @@ class LocalStackIT {
                     .containsExactly("file:" + files.get(0) + "#5", "file:" + files.get(0) + "#5");
 
             // the replay's records are late for windows that closed: counted, not added
-            assertThat(awaitDocuments(settings, "cwl-vpcflow-minute-*", 5).stream().map(LocalStackIT::sourceWithoutIngested).toList())
+            assertThat(awaitDocuments(settings, FIXTURE_MINUTES, 5).stream().map(LocalStackIT::sourceWithoutIngested).toList())
                     .containsExactlyElementsOf(minutes);
 
             // security-group rule usage: the IPv6 flow to port 50000 used one rule of sg-…b; the rest saw nothing
@@ -208,6 +209,9 @@ class LocalStackIT {
         }
         assertThat(stack.anyRunning()).isFalse();
     }
+
+    /** The minute indices of the fixtures' days (not of the later batch, whose windows the idle close emits too). */
+    private static final String FIXTURE_MINUTES = "cwl-vpcflow-minute-2024.03.0*";
 
     /** The days of the flow fixtures (not of the later batch that closes their minute windows). */
     private static final String FIXTURE_DAYS = "cwl-vpcflow-2024.03.0*";
