@@ -75,6 +75,17 @@ public final class FlowDeliveryGenerator {
         return deliveries;
     }
 
+    /**
+     * Writes the delivery of {@code FlowDeliveryTest} as one flow-log file, deliveries in order, for the local stack's
+     * replay test ({@code ops/src/test/resources/e2e/vpcflow-delivery.log}): {@code main(path)}.
+     */
+    public static void main(String[] args) throws java.io.IOException {
+        List<String> text = new FlowDeliveryGenerator(16, 30, Duration.ofMinutes(10), Duration.ofMinutes(10))
+                .deliveries(Instant.parse("2026-11-24T15:00:00Z"), Duration.ofHours(1), 3, 9)
+                .stream().flatMap(List::stream).map(Line::text).toList();
+        java.nio.file.Files.write(java.nio.file.Path.of(args[0]), text);
+    }
+
     /** {@code interface|action|dstport|protocol|minute} → {flows, bytes, packets}, computed from the lines alone. */
     public static Map<String, long[]> minuteSums(List<Line> lines) {
         Map<String, long[]> sums = new TreeMap<>();

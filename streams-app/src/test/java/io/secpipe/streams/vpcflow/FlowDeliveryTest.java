@@ -41,6 +41,9 @@ class FlowDeliveryTest {
         List<FlowDeliveryGenerator.Line> lines = deliveries.stream().flatMap(List::stream).toList();
         assertThat(lines.size()).isEqualTo(894);
         assertThat(deliveries.size()).isEqualTo(6);
+        // the local stack's replay test sends the same lines (FlowDeliveryGenerator.main wrote them)
+        assertThat(java.nio.file.Files.readAllLines(java.nio.file.Path.of("../ops/src/test/resources/e2e/vpcflow-delivery.log")))
+                .isEqualTo(lines.stream().map(FlowDeliveryGenerator.Line::text).toList());
 
         Properties props = new Properties();
         props.setProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
