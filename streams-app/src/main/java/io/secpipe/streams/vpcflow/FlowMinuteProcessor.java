@@ -102,7 +102,7 @@ final class FlowMinuteProcessor implements Processor<String, JsonNode, String, F
 
         state.put("watermark", Math.max(state.get("watermark").asLong(), ts));
         state.put("seen", context.currentSystemTimeMs());
-        state.put("pending", true);
+        state.put("open", true);
         long watermark = state.get("watermark").asLong();
         long horizonBound = watermark - config.grace().toMillis();
         // every minute whose end is at or before watermark - horizon is closed
@@ -119,7 +119,7 @@ final class FlowMinuteProcessor implements Processor<String, JsonNode, String, F
         s.put("watermark", Long.MIN_VALUE);
         s.put("closed_before", Long.MIN_VALUE);
         s.put("seen", context.currentSystemTimeMs());
-        s.put("pending", false);
+        s.put("open", false);
         return s;
     }
 
@@ -137,7 +137,7 @@ final class FlowMinuteProcessor implements Processor<String, JsonNode, String, F
             windows.delete(w.key);
         }
         state.put("closed_before", bound);
-        state.put("pending", state.get("watermark").asLong() >= bound);
+        state.put("open", state.get("watermark").asLong() >= bound);
     }
 
     /** The window's documents, and the resource's total of the minute for the anomaly series. */
@@ -173,7 +173,7 @@ final class FlowMinuteProcessor implements Processor<String, JsonNode, String, F
         List<KeyValue<String, JsonNode>> quiet = new ArrayList<>();
         try (KeyValueIterator<String, JsonNode> all = resources.all()) {
             all.forEachRemaining(kv -> {
-                if (kv.value.path("pending").asBoolean() && now - Math.max(started, kv.value.get("seen").asLong()) >= idle) {
+                if (kv.value.path("open").asBoolean() && now - Math.max(started, kv.value.get("seen").asLong()) >= idle) {
                     quiet.add(kv);
                 }
             });
