@@ -28,10 +28,10 @@ class StageMetricsFileTest {
             // the driver runs every sub-topology in one task, whose stream time the raw records' timestamps move
             // too: they carry the event times here, as a source that stamps event time would
             raw.pipeInput("eni-1", flow(T0), Instant.ofEpochSecond(T0));
-            raw.pipeInput("eni-1", flow(T0 + 300), Instant.ofEpochSecond(T0 + 300)); // 10:05: the 10:00 window closed
-            raw.pipeInput("eni-1", flow(T0 + 10), Instant.ofEpochSecond(T0 + 300));  // late (grace 2 min)
-            raw.pipeInput("eni-1", flow(T0 + 20), Instant.ofEpochSecond(T0 + 300));  // late
-            raw.pipeInput("eni-1", "not a flow".getBytes(StandardCharsets.UTF_8), Instant.ofEpochSecond(T0 + 300));
+            raw.pipeInput("eni-1", flow(T0 + 1800), Instant.ofEpochSecond(T0 + 1800)); // 10:30: eni-1's 10:00 window closed
+            raw.pipeInput("eni-1", flow(T0 + 10), Instant.ofEpochSecond(T0 + 1800));   // late (horizon 20 min)
+            raw.pipeInput("eni-1", flow(T0 + 20), Instant.ofEpochSecond(T0 + 1800));   // late
+            raw.pipeInput("eni-1", "not a flow".getBytes(StandardCharsets.UTF_8), Instant.ofEpochSecond(T0 + 1800));
 
             Path file = dir.resolve("streams.metrics");
             StageMetricsFile.write(file, driver.metrics());

@@ -107,11 +107,12 @@ class LocalStackIT {
                     "expected 14 fields (version account-id interface-id srcaddr dstaddr srcport dstport protocol packets "
                             + "bytes start end action log-status), found 8");
 
-            // per-minute totals: windows close once event time has moved past them (plus grace), so a later
-            // batch from every interface of the fixtures closes all their windows
+            // per-minute totals: an interface's windows close once its own event time has moved past them (plus the
+            // horizon), or after it has been quiet for the idle close; a later batch from every interface of the
+            // fixtures closes all their windows (its own close on idle, in the minute indices of 2024.03.10)
             Replay.Result later = new Replay(settings, out).run(Replay.Type.VPCFLOW, List.of(laterFlows(home)), Duration.ofMinutes(2));
             assertThat(later.perIndex()).containsExactly(entry("cwl-vpcflow-2024.03.10", (long) LATER_PORTS.length));
-            List<JsonNode> minutes = awaitDocuments(settings, "cwl-vpcflow-minute-*", 5).stream().map(LocalStackIT::sourceWithoutIngested).toList();
+            List<JsonNode> minutes = awaitDocuments(settings, FIXTURE_MINUTES, 5).stream().map(LocalStackIT::sourceWithoutIngested).toList();
             assertThat(minutes).extracting(m -> m.path("@timestamp").asText()).containsExactly("2024-03-01T00:00:00Z",
                     "2024-03-01T12:00:00Z", "2024-03-02T00:00:00Z", "2024-03-03T00:00:00Z", "2024-03-03T00:01:00Z");
             long[] raw = rawTotals(files);
@@ -128,8 +129,8 @@ class LocalStackIT {
             Replay.Result second = new Replay(settings, out).run(Replay.Type.VPCFLOW, files, Duration.ofMinutes(3));
             assertThat(second.perIndex()).isEqualTo(first.perIndex());
             assertThat(second.deadLettered()).isEqualTo(1);
-            // the replayed fixtures are days behind the later batch: each of their 5 flows (the NODATA line counts in no
-            // window) is late for its minute window, and 'status' says so, beside the two dead letters
+            // the replayed fixtures' windows are closed: each of their 5 flows (the NODATA line counts in no window) is
+            // late, kept on late.vpcflow, and 'status' says so, beside the two dead letters
             assertThat(awaitStatus(settings, "vpcflow-minute.late-record-total", 5)).containsPattern("(?m)^  vpcflow-parse.dead-letter-total +2$");
             List<JsonNode> afterReplay = search(settings, FIXTURE_DAYS);
             assertThat(afterReplay).hasSize(6);
@@ -140,8 +141,27 @@ class LocalStackIT {
                     .containsExactly("file:" + files.get(0) + "#5", "file:" + files.get(0) + "#5");
 
             // the replay's records are late for windows that closed: counted, not added
-            assertThat(awaitDocuments(settings, "cwl-vpcflow-minute-*", 5).stream().map(LocalStackIT::sourceWithoutIngested).toList())
+            assertThat(awaitDocuments(settings, FIXTURE_MINUTES, 5).stream().map(LocalStackIT::sourceWithoutIngested).toList())
                     .containsExactlyElementsOf(minutes);
+
+            // a delivery as AWS makes it (30 interfaces, 10-minute intervals each at its own offset, lines shuffled
+            // within each delivery, deliveries up to 10 minutes late; written by streams-app's FlowDeliveryGenerator):
+            // after the idle close every minute window holds exactly the sums of its lines, the last ones too, none late
+            Path delivery = home.resolve("vpcflow-delivery.log");
+            Files.copy(ROOT.resolve("ops/src/test/resources/e2e/vpcflow-delivery.log"), delivery);
+            Replay.Result shuffled = new Replay(settings, out).run(Replay.Type.VPCFLOW, List.of(delivery), Duration.ofMinutes(3));
+            assertThat(shuffled.perIndex()).containsExactly(entry("cwl-vpcflow-2026.11.24", 894L));
+            Map<String, long[]> expectedWindows = deliveryWindows(delivery);
+            Map<String, long[]> windows = awaitWindows(settings, expectedWindows.size());
+            assertThat(windows.keySet()).as("minute windows of the delivery").containsExactlyElementsOf(expectedWindows.keySet());
+            expectedWindows.forEach((key, sums) -> assertThat(windows.get(key)).as(key + " flows, bytes, packets").containsExactly(sums));
+            assertThat(awaitStatus(settings, "vpcflow-minute.late-record-total", 5)).as("no flow of the delivery is late").isNotEmpty();
+            // a second replay changes nothing: its windows are closed, so every flow is late, counted and kept on late.vpcflow
+            new Replay(settings, out).run(Replay.Type.VPCFLOW, List.of(delivery), Duration.ofMinutes(3));
+            assertThat(awaitStatus(settings, "vpcflow-minute.late-record-total", 5 + 894)).isNotEmpty();
+            Map<String, long[]> again = minuteWindows(settings);
+            assertThat(again.keySet()).containsExactlyElementsOf(expectedWindows.keySet());
+            expectedWindows.forEach((key, sums) -> assertThat(again.get(key)).as(key + " after a second replay").containsExactly(sums));
 
             // security-group rule usage: the IPv6 flow to port 50000 used one rule of sg-…b; the rest saw nothing
             assertThat(awaitReport(settings, "sg-0e2e000000000000b", 1)).isEqualTo(
@@ -372,6 +392,60 @@ class LocalStackIT {
         }
         return file;
     }
+
+
+    private static final String DELIVERY_MINUTES = "cwl-vpcflow-minute-2026.11.24";
+
+    /** "interface|action|dstport|protocol|minute" → {flows, bytes, packets}, recomputed from the v2 lines of a delivery. */
+    private static Map<String, long[]> deliveryWindows(Path file) throws IOException {
+        Map<String, long[]> sums = new java.util.TreeMap<>();
+        for (String line : Files.readAllLines(file)) {
+            String[] f = line.split(" ");
+            long start = Long.parseLong(f[10]);
+            String minute = java.time.Instant.ofEpochSecond(start - Math.floorMod(start, 60)).toString();
+            long[] s = sums.computeIfAbsent(f[2] + "|" + f[12] + "|" + f[6] + "|" + f[7] + "|" + minute, k -> new long[3]);
+            s[0]++;
+            s[1] += Long.parseLong(f[9]);
+            s[2] += Long.parseLong(f[8]);
+        }
+        return sums;
+    }
+
+    /** The delivery's minute documents once there are {@code expected} of them (3 minutes at most: the idle close). */
+    private static Map<String, long[]> awaitWindows(StackSettings settings, int expected) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        Map<String, long[]> windows = Map.of();
+        while (System.nanoTime() < deadline) {
+            try {
+                windows = minuteWindows(settings);
+            } catch (IOException notYet) {
+                windows = Map.of();
+            }
+            if (windows.size() >= expected) {
+                Thread.sleep(3000); // extras, which must not come
+                return minuteWindows(settings);
+            }
+            Thread.sleep(1000);
+        }
+        return windows;
+    }
+
+    private static Map<String, long[]> minuteWindows(StackSettings settings) throws Exception {
+        ObjectNode body = Http.JSON.createObjectNode();
+        body.put("size", 10_000);
+        Http.Answer answer = new Http(settings.engineUrl()).send("POST", "/" + DELIVERY_MINUTES + "/_search", body).orThrow("minute _search");
+        Map<String, long[]> windows = new java.util.TreeMap<>();
+        for (JsonNode hit : answer.body().path("hits").path("hits")) {
+            JsonNode d = hit.path("_source");
+            windows.put(d.path("interface_id").asText() + "|" + d.path("action").asText() + "|" + d.path("dstport").asText() + "|"
+                            + d.path("protocol").asText() + "|" + d.path("@timestamp").asText(),
+                    new long[] {d.path("flows").asLong(), d.path("bytes").asLong(), d.path("packets").asLong()});
+        }
+        return windows;
+    }
+
+    /** The minute indices of the fixtures' days (not of the later batch, whose windows the idle close emits too). */
+    private static final String FIXTURE_MINUTES = "cwl-vpcflow-minute-2024.03.0*";
 
     /** The days of the flow fixtures (not of the later batch that closes their minute windows). */
     private static final String FIXTURE_DAYS = "cwl-vpcflow-2024.03.0*";

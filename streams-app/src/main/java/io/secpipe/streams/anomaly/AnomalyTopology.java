@@ -15,7 +15,7 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * Random Cut Forest scores for every configured family of series (by default {@code vpcflow-bytes}: bytes per
- * interface per minute from vpcflow.minute; {@code ossec-alerts}: alerts per rule per minute from ossec.minute;
+ * interface per minute from vpcflow.minute.series, each minute once it is final; {@code ossec-alerts}: alerts per rule per minute from ossec.minute;
  * {@code sensor}: the demo's raw.sensor readings) → anomalies, one document per point; records that cannot be
  * points → dlq.anomalies, raw, with the reason in their headers.
  *
@@ -46,8 +46,11 @@ public final class AnomalyTopology {
         private static SeriesConfig defaults(String detector, Properties props) {
             ForestSettings forest = ForestSettings.defaults(1);
             return switch (detector) {
-                case "vpcflow-bytes" -> new SeriesConfig(detector, props.getProperty("vpcflow.minute.topic", "vpcflow.minute"),
-                        List.of("interface_id"), "", List.of("bytes"), "@timestamp", SeriesConfig.Bucket.SUM, 10_000, 100, forest);
+                // one closed minute per record, keyed by the interface (or attachment), each sent once and in order
+                // by FlowMinuteTopology: scored as it comes, never summed from partial documents
+                case "vpcflow-bytes" -> new SeriesConfig(detector,
+                        props.getProperty("vpcflow.minute.series.topic", "vpcflow.minute.series"),
+                        List.of(), "", List.of("bytes"), "@timestamp", SeriesConfig.Bucket.NONE, 10_000, 100, forest);
                 case "ossec-alerts" -> new SeriesConfig(detector, props.getProperty("ossec.minute.topic", "ossec.minute"),
                         List.of(), "rule:", List.of("count"), "@timestamp", SeriesConfig.Bucket.LAST, 10_000, 100, forest);
                 // Readings are independent draws: a spike is one point, which a shingle of one sees best; but then

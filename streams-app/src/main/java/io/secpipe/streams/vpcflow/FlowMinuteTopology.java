@@ -1,58 +1,62 @@
 package io.secpipe.streams.vpcflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.secpipe.streams.time.LateRecordCounter;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.kstream.Suppressed;
-import org.apache.kafka.streams.kstream.TimeWindows;
-import org.apache.kafka.streams.kstream.Window;
-import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.Stores;
 
 /**
- * vpcflow.enriched → vpcflow.minute: flows, bytes and packets per minute of event time and per
- * interface × action × direction × destination port × protocol. Only final results leave (suppressed
- * until the window closes); records that arrive after their window closed are counted
- * ({@code late-record-total}, stage {@code vpcflow-minute}) and dropped.
+ * vpcflow.enriched → vpcflow.minute: flows, bytes and packets per minute of event time and per resource (the
+ * interface, or for transit-gateway flows the attachment) × action × direction × destination port × protocol;
+ * → vpcflow.minute.series: each resource's total per minute, once, for the anomaly scorer; → late.vpcflow: flows
+ * that came after their window closed, with the reason (counted in {@code late-record-total}, stage
+ * {@code vpcflow-minute}).
  *
- * <p>The windows are kept per record key, the interface id the source keys raw.vpcflow by, with the other
- * dimensions inside the window's value: no repartition, so each window sees its interface's flows in the order
- * of their one partition. A repartition by all dimensions would merge the output of several upstream tasks, and
- * after a crash those catch up at different speeds: records more than the grace behind the fastest were dropped
- * as late (the fault suite caught it). Lines of one interface must therefore come under one key, as every secpipe
- * source sends them.
+ * <p>Event time is kept per resource, not per partition ({@link FlowMinuteProcessor}): AWS delivers each
+ * interface's flows of one aggregation interval together, in no order, and different interfaces' deliveries minutes
+ * apart; by a partition's clock a flow would be late because another interface's was read first. A window closes
+ * when its resource's own event time passes its end plus the horizon ({@code vpcflow.minute.grace}, default PT20M:
+ * a 10-minute aggregation interval plus 10 minutes of delivery delay), or when its resource has been quiet for
+ * {@code vpcflow.minute.idle.close} of wall-clock time (default PT1M): the end of a file closes its windows.
  *
- * <p>Key: {@code interface|action|direction|dstport|protocol|window start} ({@code -} for a missing
- * dimension), so a replay overwrites its document. Value: {@code {"@timestamp": window start,
- * "window_end", "interface_id", "action", "direction", "dstport", "protocol", "protocol_name",
- * "flows", "bytes", "packets"}}; a missing dimension is left out.
+ * <p>No repartition: each resource's flows are in the order of their one partition, so a crash's catch-up cannot
+ * reorder them. Lines of one resource must therefore come under one key, as every secpipe source sends them.
+ *
+ * <p>Key: {@code resource|action|direction|dstport|protocol|window start} ({@code -} for a missing dimension), so a
+ * document emitted again (a flow that came after the idle close) overwrites itself, and so does a replay. Value:
+ * {@code {"@timestamp": window start, "window_end", "interface_id" (or "tgw_attachment_id", "tgw_id"), "action",
+ * "direction", "dstport", "protocol", "protocol_name", "flows", "bytes", "packets"}}; a missing dimension is left out.
  */
 public final class FlowMinuteTopology {
 
     static final Duration WINDOW = Duration.ofMinutes(1);
-    private static final String[] DIMENSIONS = {"interface_id", "action", "direction", "dstport", "protocol"};
+    static final String WINDOWS_STORE = "vpcflow-minute-windows";
+    static final String RESOURCES_STORE = "vpcflow-minute-resources";
+    private static final String[] DIMENSIONS = {"action", "direction", "dstport", "protocol"};
 
-    public record Config(String inputTopic, String outputTopic, Duration grace) {
+    /**
+     * @param grace      the horizon: how far behind its resource's latest event time a flow may be and still count
+     * @param idleClose  wall-clock quiet time after which a resource's open windows are emitted
+     */
+    public record Config(String inputTopic, String outputTopic, Duration grace, Duration idleClose, String lateTopic,
+                         String seriesTopic) {
         public static Config from(Properties props) {
             return new Config(
                     props.getProperty("vpcflow.output.topic", "vpcflow.enriched"),
                     props.getProperty("vpcflow.minute.topic", "vpcflow.minute"),
-                    Duration.parse(props.getProperty("vpcflow.minute.grace", "PT2M")));
+                    Duration.parse(props.getProperty("vpcflow.minute.grace", "PT20M")),
+                    Duration.parse(props.getProperty("vpcflow.minute.idle.close", "PT1M")),
+                    props.getProperty("vpcflow.minute.late.topic", "late.vpcflow"),
+                    props.getProperty("vpcflow.minute.series.topic", "vpcflow.minute.series"));
         }
     }
 
@@ -65,44 +69,45 @@ public final class FlowMinuteTopology {
     }
 
     public static void addTo(StreamsBuilder builder, KStream<String, JsonNode> flows, Config config) {
-        long graceMs = config.grace().toMillis();
-        flows
-                // NODATA and SKIPDATA lines say no flow was recorded: nothing to count
-                .filter((key, doc) -> doc.has("action"), Named.as("vpcflow-minute-flows"))
-                .processValues(() -> new LateRecordCounter<JsonNode>("vpcflow-minute", WINDOW.toMillis(), graceMs),
-                        Named.as("vpcflow-minute-late"))
-                .groupByKey(Grouped.with("vpcflow-minute-group", Serdes.String(), JsonSerde.serde()))
-                .windowedBy(TimeWindows.ofSizeAndGrace(WINDOW, config.grace()))
-                .aggregate(JsonNodeFactory.instance::objectNode, (key, doc, sums) -> add((ObjectNode) sums, doc),
-                        Named.as("vpcflow-minute-sum"),
-                        Materialized.<String, JsonNode, WindowStore<Bytes, byte[]>>as("vpcflow-minute-counts")
-                                .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.serde()))
-                .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()).withName("vpcflow-minute-final"))
-                .toStream(Named.as("vpcflow-minute-closed"))
-                .flatMap((window, sums) -> documents(window.window(), sums), Named.as("vpcflow-minute-documents"))
-                .to(config.outputTopic(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("vpcflow-minute-sink"));
+        for (String store : new String[] {WINDOWS_STORE, RESOURCES_STORE}) {
+            builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store), Serdes.String(), JsonSerde.serde())
+                    .withCachingEnabled());
+        }
+        var out = flows
+                .filter((key, doc) -> counted(doc), Named.as("vpcflow-minute-flows"))
+                .process(() -> new FlowMinuteProcessor(config), Named.as("vpcflow-minute-windows"), WINDOWS_STORE, RESOURCES_STORE)
+                .split(Named.as("vpcflow-minute-"))
+                .branch((key, o) -> o.kind() == FlowMinuteProcessor.Kind.DOCUMENT, Branched.as("documents"))
+                .branch((key, o) -> o.kind() == FlowMinuteProcessor.Kind.SERIES, Branched.as("series"))
+                .defaultBranch(Branched.as("late"));
+        sink(out.get("vpcflow-minute-documents"), config.outputTopic(), "vpcflow-minute-sink");
+        sink(out.get("vpcflow-minute-series"), config.seriesTopic(), "vpcflow-minute-series-sink");
+        sink(out.get("vpcflow-minute-late"), config.lateTopic(), "vpcflow-minute-late-sink");
     }
 
-    /** The window's value: {@code {"<dimensions>": [flows, bytes, packets], ...}}. */
-    private static JsonNode add(ObjectNode sums, JsonNode doc) {
-        String dimensions = dimensions(doc);
-        JsonNode sum = sums.get(dimensions);
-        ArrayNode counts = sum instanceof ArrayNode a ? a : sums.putArray(dimensions).add(0L).add(0L).add(0L);
-        counts.set(0, counts.get(0).asLong() + 1);
-        counts.set(1, counts.get(1).asLong() + doc.path("bytes").asLong(0));
-        counts.set(2, counts.get(2).asLong() + doc.path("packets").asLong(0));
-        return sums;
+    private static void sink(KStream<String, FlowMinuteProcessor.Out> stream, String topic, String name) {
+        stream.mapValues(FlowMinuteProcessor.Out::value, Named.as(name + "-value"))
+                .to(topic, Produced.with(Serdes.String(), Serdes.ByteArray()).withName(name));
     }
 
-    private static List<KeyValue<String, byte[]>> documents(Window window, JsonNode sums) {
-        List<KeyValue<String, byte[]>> documents = new ArrayList<>();
-        sums.properties().forEach(e -> {
-            JsonNode c = e.getValue();
-            Counts counts = new Counts(c.get(0).asLong(), c.get(1).asLong(), c.get(2).asLong());
-            documents.add(KeyValue.pair(e.getKey() + "|" + Instant.ofEpochMilli(window.start()),
-                    JsonSerde.bytes(document(e.getKey(), window, counts))));
-        });
-        return documents;
+    /**
+     * A flow that carries traffic: NODATA and SKIPDATA lines say none was recorded. Transit-gateway flows have bytes
+     * and packets but no action: they count, under their attachment.
+     */
+    static boolean counted(JsonNode doc) {
+        String status = doc.path("log_status").asText("");
+        if (status.equals("NODATA") || status.equals("SKIPDATA")) {
+            return false;
+        }
+        return doc.has("action") || doc.has("bytes") || doc.has("packets");
+    }
+
+    /** The document field that names a resource, by its id's form. */
+    static String resourceField(String resource) {
+        if (resource.startsWith("tgw-attach-")) {
+            return "tgw_attachment_id";
+        }
+        return resource.startsWith("tgw-") ? "tgw_id" : "interface_id";
     }
 
     static String dimensions(JsonNode doc) {
@@ -114,19 +119,24 @@ public final class FlowMinuteTopology {
         return key.toString();
     }
 
-    static ObjectNode document(String dimensions, Window window, Counts counts) {
+    /** {@code dimensions}: {@code resource|action|direction|dstport|protocol}. */
+    static ObjectNode document(String dimensions, long minute, Counts counts) {
         ObjectNode doc = JsonNodeFactory.instance.objectNode();
-        doc.put("@timestamp", Instant.ofEpochMilli(window.start()).toString());
-        doc.put("window_end", Instant.ofEpochMilli(window.end()).toString());
+        doc.put("@timestamp", Instant.ofEpochMilli(minute).toString());
+        doc.put("window_end", Instant.ofEpochMilli(minute + WINDOW.toMillis()).toString());
         String[] values = dimensions.split("\\|", -1);
+        if (!values[0].equals("-")) {
+            doc.put(resourceField(values[0]), values[0]);
+        }
         for (int i = 0; i < DIMENSIONS.length; i++) {
-            if (values[i].equals("-")) {
+            String v = values[i + 1];
+            if (v.equals("-")) {
                 continue;
             }
             if (DIMENSIONS[i].equals("dstport") || DIMENSIONS[i].equals("protocol")) {
-                doc.put(DIMENSIONS[i], Long.parseLong(values[i]));
+                doc.put(DIMENSIONS[i], Long.parseLong(v));
             } else {
-                doc.put(DIMENSIONS[i], values[i]);
+                doc.put(DIMENSIONS[i], v);
             }
         }
         if (!values[4].equals("-")) {

@@ -9,8 +9,9 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 
 /**
- * The topologies that read vpcflow.enriched by event time: per-minute windows and security-group rule
- * usage. A topic can have only one source in a topology, so they share one stream of it.
+ * The topologies that read vpcflow.enriched by event time: per-minute windows (event time per resource, see
+ * {@link FlowMinuteTopology}) and security-group rule usage (event time per partition). A topic can have only one
+ * source in a topology, so they share one stream of it.
  */
 public final class VpcFlowAnalytics {
 

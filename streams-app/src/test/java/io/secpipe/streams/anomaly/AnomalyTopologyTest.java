@@ -194,8 +194,7 @@ class AnomalyTopologyTest {
         for (int minute = 0; minute < 150; minute++) {
             for (String eni : List.of("eni-1", "eni-2")) {
                 long bytes = 1000 + (minute * 37L + eni.hashCode()) % 500 + (minute == 120 ? 90_000 : 0);
-                flows.add(flowMinute(eni, minute, "ACCEPT", bytes));
-                flows.add(flowMinute(eni, minute, "REJECT", bytes / 10));
+                flows.add(eni + " " + seriesMinute(eni, minute, bytes + bytes / 10));
             }
         }
         Properties settings = settings("anomaly.detectors", "sensor,vpcflow-bytes", "anomaly.sensor.trees", "20",
@@ -204,10 +203,10 @@ class AnomalyTopologyTest {
         TopologyTestDriver whole = start(settings);
         feed(whole, readings, flows, 0, readings.size(), 0, flows.size());
         List<KeyValue<String, String>> expected = anomalies(whole).readKeyValuesToList();
-        assertThat(expected).hasSize(600 + 149 * 2); // the last minute of each interface is still open
+        assertThat(expected).hasSize(600 + 150 * 2); // every series point is a closed minute: each scored as it comes
 
         TopologyTestDriver first = start(settings);
-        feed(first, readings, flows, 0, 301, 0, 301); // halfway, and in the middle of an open minute
+        feed(first, readings, flows, 0, 301, 0, 151); // halfway, between the two interfaces' points of a minute
         List<KeyValue<String, String>> before = anomalies(first).readKeyValuesToList();
         List<KeyValue<String, byte[]>> sensorLog = changelog(first, "sensor");
         List<KeyValue<String, byte[]>> flowLog = changelog(first, "vpcflow-bytes");
@@ -217,7 +216,7 @@ class AnomalyTopologyTest {
         TopologyTestDriver second = start(settings);
         restore(second, "sensor", sensorLog);
         restore(second, "vpcflow-bytes", flowLog);
-        feed(second, readings, flows, 301, readings.size(), 301, flows.size());
+        feed(second, readings, flows, 301, readings.size(), 151, flows.size());
         List<KeyValue<String, String>> after = anomalies(second).readKeyValuesToList();
 
         List<KeyValue<String, String>> restarted = new ArrayList<>(before);
@@ -235,9 +234,9 @@ class AnomalyTopologyTest {
     private static void feed(TopologyTestDriver driver, List<String> readings, List<String> flows,
                              int readingsFrom, int readingsTo, int flowsFrom, int flowsTo) {
         TestInputTopic<String, String> raw = input(driver, "raw.sensor");
-        TestInputTopic<String, String> minute = input(driver, "vpcflow.minute");
+        TestInputTopic<String, String> minute = input(driver, "vpcflow.minute.series");
         readings.subList(readingsFrom, readingsTo).forEach(r -> raw.pipeInput("k", r));
-        flows.subList(flowsFrom, flowsTo).forEach(f -> minute.pipeInput("k", f));
+        flows.subList(flowsFrom, flowsTo).forEach(f -> minute.pipeInput(f.substring(0, f.indexOf(' ')), f.substring(f.indexOf(' ') + 1)));
     }
 
     /** What the changelog holds at the end: the last value per key (null: deleted). */
@@ -259,26 +258,26 @@ class AnomalyTopologyTest {
         });
     }
 
-    private static String flowMinute(String eni, int minute, String action, long bytes) {
+    /** A record of vpcflow.minute.series: one interface's closed minute, every action and port summed. */
+    private static String seriesMinute(String eni, int minute, long bytes) {
         return "{\"@timestamp\":\"" + T0.plusSeconds(60L * minute) + "\",\"window_end\":\"" + T0.plusSeconds(60L * minute + 60)
-                + "\",\"interface_id\":\"" + eni + "\",\"action\":\"" + action + "\",\"direction\":\"inbound\",\"dstport\":443,"
-                + "\"protocol\":6,\"protocol_name\":\"tcp\",\"flows\":3,\"bytes\":" + bytes + ",\"packets\":9}";
+                + "\",\"interface_id\":\"" + eni + "\",\"flows\":3,\"bytes\":" + bytes + ",\"packets\":9}";
     }
 
     @Test
-    void flowMinutesAreSummedPerInterfaceAndScoredWhenTheNextMinuteArrives() {
+    void flowMinutesAreScoredAsTheyComeOnePointPerInterfaceMinute() {
         TopologyTestDriver driver = start(settings("anomaly.detectors", "vpcflow-bytes"));
-        TestInputTopic<String, String> minute = input(driver, "vpcflow.minute");
+        TestInputTopic<String, String> minute = input(driver, "vpcflow.minute.series");
         TestOutputTopic<String, String> out = anomalies(driver);
-        minute.pipeInput("a", flowMinute("eni-1", 0, "ACCEPT", 100));
-        minute.pipeInput("b", flowMinute("eni-1", 0, "REJECT", 50));
-        minute.pipeInput("c", flowMinute("eni-2", 0, "ACCEPT", 7));
-        assertThat(out.isEmpty()).isTrue(); // minute 0 may still get more aggregates
-        minute.pipeInput("d", flowMinute("eni-1", 1, "ACCEPT", 10));
+        minute.pipeInput("eni-1", seriesMinute("eni-1", 0, 150));
+        minute.pipeInput("eni-2", seriesMinute("eni-2", 0, 7));
+        minute.pipeInput("eni-1", seriesMinute("eni-1", 1, 10));
         List<KeyValue<String, String>> docs = out.readKeyValuesToList();
-        assertThat(docs).extracting(kv -> kv.key).containsExactly("vpcflow-bytes|eni-1@2026-11-01T10:00:00Z");
+        assertThat(docs).extracting(kv -> kv.key).containsExactly("vpcflow-bytes|eni-1@2026-11-01T10:00:00Z",
+                "vpcflow-bytes|eni-2@2026-11-01T10:00:00Z", "vpcflow-bytes|eni-1@2026-11-01T10:01:00Z");
         assertThat(tree(docs.get(0).value).get("values").toString()).isEqualTo("[150.0]");
         assertThat(tree(docs.get(0).value).get("fields").toString()).isEqualTo("[\"bytes\"]");
+        assertThat(tree(docs.get(0).value).get("key").asText()).isEqualTo("eni-1");
     }
 
     @Test
