@@ -59,6 +59,9 @@ final class StreamsProcess {
                 // eu-west-1. The actuator stays off: decisions only, nothing is terminated.
                 "ec2.enforcer.allowed.regions=eu-west-1",
                 "ec2.enforcer.max.instances=1",
+                // the local stack replays finished files: a quiet interface's minutes close after a minute (the
+                // default, PT15M, outlasts a live 10-minute aggregation interval)
+                "vpcflow.minute.idle.close=PT1M",
                 "") + overrides());
         Files.deleteIfExists(stateFile());
         String classpath = settings.root().resolve("streams-app/target/app").resolve("*").toString();

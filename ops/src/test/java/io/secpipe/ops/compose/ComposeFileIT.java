@@ -268,7 +268,9 @@ class ComposeFileIT {
                 "listener.security.protocol.map", "the compose broker has a third listener for clients on the host",
                 "rest.advertised.host.name", "other containers reach the worker by its service name",
                 "geoip.city.database", "the compose stack has no GeoLite2 files (the local stack takes them from the OpenSearch zip)",
-                "rest.extension.classes", "the local stack adds basic auth only when connect-credentials.properties exists");
+                "rest.extension.classes", "the local stack adds basic auth only when connect-credentials.properties exists",
+                "vpcflow.minute.idle.close", "the local stack replays finished files (PT1M); the containers keep the default for "
+                        + "live delivery (PT15M, longer than a 10-minute aggregation interval)");
         Pattern setting = Pattern.compile("\"([a-z][a-z0-9._]*)=([^\"]*)\"(\\s*\\+)?");
         List<String> differences = new ArrayList<>();
         int compared = 0;

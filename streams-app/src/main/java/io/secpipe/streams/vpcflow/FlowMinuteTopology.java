@@ -26,7 +26,10 @@ import org.apache.kafka.streams.state.Stores;
  * apart; by a partition's clock a flow would be late because another interface's was read first. A window closes
  * when its resource's own event time passes its end plus the horizon ({@code vpcflow.minute.grace}, default PT20M:
  * a 10-minute aggregation interval plus 10 minutes of delivery delay), or when its resource has been quiet for
- * {@code vpcflow.minute.idle.close} of wall-clock time (default PT1M): the end of a file closes its windows.
+ * {@code vpcflow.minute.idle.close} of wall-clock time (default PT15M): the end of a file closes its windows. The
+ * default outlasts a 10-minute aggregation interval: an interface's capture windows start at its own second, so the
+ * minute that holds a window's end gets flows from two deliveries one interval apart, and must stay open between them.
+ * The local stack, which replays finished files, sets PT1M.
  *
  * <p>No repartition: each resource's flows are in the order of their one partition, so a crash's catch-up cannot
  * reorder them. Lines of one resource must therefore come under one key, as every secpipe source sends them.
@@ -54,7 +57,7 @@ public final class FlowMinuteTopology {
                     props.getProperty("vpcflow.output.topic", "vpcflow.enriched"),
                     props.getProperty("vpcflow.minute.topic", "vpcflow.minute"),
                     Duration.parse(props.getProperty("vpcflow.minute.grace", "PT20M")),
-                    Duration.parse(props.getProperty("vpcflow.minute.idle.close", "PT1M")),
+                    Duration.parse(props.getProperty("vpcflow.minute.idle.close", "PT15M")),
                     props.getProperty("vpcflow.minute.late.topic", "late.vpcflow"),
                     props.getProperty("vpcflow.minute.series.topic", "vpcflow.minute.series"));
         }

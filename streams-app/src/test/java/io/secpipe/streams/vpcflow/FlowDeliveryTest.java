@@ -47,6 +47,7 @@ class FlowDeliveryTest {
 
         Properties props = new Properties();
         props.setProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.setProperty("vpcflow.minute.idle.close", "PT1M"); // whole deliveries replayed, as on the local stack
         props.setProperty("anomaly.detectors", "vpcflow-bytes");
         props.setProperty("anomaly.vpcflow-bytes.trees", "10");
         props.setProperty("anomaly.vpcflow-bytes.sample.size", "32");

@@ -38,7 +38,12 @@ class FlowMinuteTopologyTest {
 
     @BeforeEach
     void start() {
-        Properties props = new Properties(); // defaults: horizon PT20M, idle close PT1M
+        Properties props = new Properties(); // horizon: the default PT20M; idle close PT1M, as the local stack sets it
+        props.setProperty("vpcflow.minute.idle.close", "PT1M");
+        start(props);
+    }
+
+    private void start(Properties props) {
         StreamsBuilder builder = new StreamsBuilder();
         FlowMinuteTopology.addTo(builder, FlowMinuteTopology.Config.from(props));
         driver = new TopologyTestDriver(builder.build(), new Properties(), WALL);
@@ -143,6 +148,28 @@ class FlowMinuteTopologyTest {
         driver.advanceWallClockTime(Duration.ofMinutes(1));
         assertThat(sums(minute.readKeyValuesToList())).containsExactly("eni-1|ACCEPT|inbound|443|6|2026-11-01T10:02:00Z 1 3");
         assertThat(series.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("eni-1");
+    }
+
+    /**
+     * Live delivery with the default idle close: an interface's 10-minute capture window ends at 10:09:40, so minute
+     * 10:09 holds flows of two windows, delivered ten minutes apart. Both count; nothing is late.
+     */
+    @Test
+    void withTheDefaultIdleCloseTheMinuteAcrossTwoCaptureWindowsCountsBothDeliveries() {
+        driver.close();
+        start(new Properties());
+        flow(60 * 9 + 30, "eni-1", "ACCEPT", 443, 100);   // window 1 (09:59:40-10:09:40), delivered at once
+        flow(60 * 2, "eni-1", "ACCEPT", 443, 5);
+        driver.advanceWallClockTime(Duration.ofMinutes(10)); // the next delivery of this interface, ten minutes later
+        assertThat(minute.isEmpty()).as("nothing closed while the interface waits for its next delivery").isTrue();
+        flow(60 * 9 + 50, "eni-1", "ACCEPT", 443, 20);   // window 2 starts at 10:09:40
+        flow(60 * 15, "eni-1", "ACCEPT", 443, 1);
+        driver.advanceWallClockTime(Duration.ofMinutes(16)); // quiet for good: every open minute closes
+        assertThat(sums(minute.readKeyValuesToList())).containsExactly(
+                "eni-1|ACCEPT|inbound|443|6|2026-11-01T10:02:00Z 1 5", "eni-1|ACCEPT|inbound|443|6|2026-11-01T10:09:00Z 2 120",
+                "eni-1|ACCEPT|inbound|443|6|2026-11-01T10:15:00Z 1 1");
+        assertThat(lateRecords()).isZero();
+        assertThat(late.isEmpty()).isTrue();
     }
 
     @Test
