@@ -131,7 +131,7 @@ public final class LocalStack {
             out.println("streams counters: none yet (" + file + ")");
             return;
         }
-        out.println("streams counters (late records are past their window's grace and not counted in it):");
+        out.println("streams counters (late records came after their window closed: not counted in it, kept on late.* topics):");
         new TreeMap<>(counters).forEach((key, value) -> out.println("  " + padRight(key.toString(), 48) + " " + value));
     }
 
