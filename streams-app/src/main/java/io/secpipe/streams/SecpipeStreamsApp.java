@@ -18,8 +18,6 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Collection;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -32,7 +30,6 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -127,8 +124,7 @@ public final class SecpipeStreamsApp implements Callable<Integer> {
         try (KafkaStreams streams = new KafkaStreams(topology, props);
              AppMetrics metrics = AppMetrics.of(streams, AnomalyTopology.Config.from(props).series().stream()
                      .map(series -> series.detector()).toList())) {
-            Health health = new Health(() -> threadStates(streams));
-            streams.setGlobalStateRestoreListener(health);
+            Health health = Health.of(streams);
             HttpEndpoint http = startHttp(props, health, metrics);
             streams.setUncaughtExceptionHandler(e -> {
                 log.error("Stopping: unexpected error in a stream thread", e);
@@ -182,14 +178,6 @@ public final class SecpipeStreamsApp implements Callable<Integer> {
         }
         throw new IllegalArgumentException(HTTP_PORT + " must be a port number, 0 (any free port) or -1 (off), not '" + value + "'");
     }
-
-    /** Each local stream thread's state; while the instance changes state it cannot say, which counts as alive. */
-    private static Collection<String> threadStates(KafkaStreams streams) {
-        try {
-            return streams.metadataForLocalThreads().stream().map(ThreadMetadata::threadState).toList();
-        } catch (IllegalStateException e) {
-            return List.of("UNKNOWN");
-        }
     }
 
     private ScheduledExecutorService writeMetricsPeriodically(KafkaStreams streams) {

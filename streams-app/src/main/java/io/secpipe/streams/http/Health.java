@@ -2,11 +2,13 @@ package io.secpipe.streams.http;
 
 import java.util.Collection;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.processor.StateRestoreListener;
 
 /**
@@ -26,6 +28,25 @@ public final class Health implements StateRestoreListener {
     /** {@code threadStates}: the state of every local stream thread (e.g. from {@code metadataForLocalThreads}). */
     public Health(Supplier<Collection<String>> threadStates) {
         this.threadStates = threadStates;
+    }
+
+    /**
+     * The health of {@code streams}, registered as its global restore listener; its state listener must pass each
+     * state on to {@link #onChange} (an instance has one state listener, which the app also uses).
+     */
+    public static Health of(KafkaStreams streams) {
+        Health health = new Health(() -> threadStates(streams));
+        streams.setGlobalStateRestoreListener(health);
+        return health;
+    }
+
+    /** Each local stream thread's state; while the instance changes state it cannot say, which counts as alive. */
+    private static Collection<String> threadStates(KafkaStreams streams) {
+        try {
+            return streams.metadataForLocalThreads().stream().map(ThreadMetadata::threadState).toList();
+        } catch (IllegalStateException e) {
+            return List.of("UNKNOWN");
+        }
     }
 
     public void onChange(KafkaStreams.State now) {
