@@ -178,7 +178,6 @@ public final class SecpipeStreamsApp implements Callable<Integer> {
         }
         throw new IllegalArgumentException(HTTP_PORT + " must be a port number, 0 (any free port) or -1 (off), not '" + value + "'");
     }
-    }
 
     private ScheduledExecutorService writeMetricsPeriodically(KafkaStreams streams) {
         if (metricsFile == null) {
