@@ -117,6 +117,8 @@ class MetricsIT {
             assertThat(after).contains("secpipe_late_record_total{stage=\"vpcflow-minute\"}");
             // the sink indexed the two documents: its task read them
             String worker = get(connectMetrics).body();
+            Files.writeString(home.resolve("streams.scrape"), after); // for a look when an assertion fails
+            Files.writeString(home.resolve("connect.scrape"), worker);
             // (a gauge's name loses a _total suffix in the exporter's client library: either spelling)
             assertThat(valueMatching(worker, "kafka_connect_sink_task_sink_record_read(_total)?\\{connector=\"vpcflow-sink\",task=\"0\"\\}").orElse(0))
                     .isGreaterThanOrEqualTo(2);
@@ -179,8 +181,14 @@ class MetricsIT {
                     producer.send(new ProducerRecord<>(topic, "k", "fine")).get();
                     producer.send(new ProducerRecord<>(topic, "k", "boom")).get();
                 }
-                awaitStatus(url + "/health/live", 503);
+                awaitStatus(url + "/health/live", 503); // from PENDING_ERROR on
+                Instant deadline = Instant.now().plus(Duration.ofMinutes(1));
+                while (streams.state() != KafkaStreams.State.ERROR) {
+                    assertThat(Instant.now()).as("the instance reaches ERROR").isBefore(deadline);
+                    Thread.sleep(100);
+                }
                 HttpResponse<String> live = get(url + "/health/live");
+                assertThat(live.statusCode()).isEqualTo(503);
                 assertThat(live.body()).isEqualTo("state ERROR\n");
                 assertThat(get(url + "/health/ready").statusCode()).isEqualTo(503);
             }
@@ -227,7 +235,7 @@ class MetricsIT {
 
     static java.util.OptionalDouble valueMatching(String scrape, String seriesRegex) {
         Matcher m = Pattern.compile("(?m)^" + seriesRegex + " (\\S+)$").matcher(scrape);
-        return m.find() ? java.util.OptionalDouble.of(Double.parseDouble(m.group(1))) : java.util.OptionalDouble.empty();
+        return m.find() ? java.util.OptionalDouble.of(Double.parseDouble(m.group(m.groupCount()))) : java.util.OptionalDouble.empty();
     }
 
     /** What the stack prints goes to the test's output and to a buffer the test reads. */
