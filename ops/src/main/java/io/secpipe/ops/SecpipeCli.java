@@ -90,10 +90,21 @@ public final class SecpipeCli {
     @Command(mixinStandardHelpOptions = true, name = "up", description = "Start the local stack: Kafka broker (KRaft), search engine, Connect worker, Streams app.")
     static class Up extends Base {
         @CommandLine.Mixin StartOptions start;
+        @Option(names = "--metrics", description = "Serve Prometheus metrics: the Connect worker through the JMX exporter agent, "
+                + "the Streams app on its HTTP endpoint (with /health/live and /health/ready); prints both URLs.")
+        boolean metrics;
+        @Option(names = "--connect-metrics-port", defaultValue = "9404", description = "The Connect worker's metrics port (with --metrics).")
+        int connectMetricsPort;
+        @Option(names = "--streams-http-port", defaultValue = "8090", description = "The Streams app's HTTP port (with --metrics).")
+        int streamsHttpPort;
 
         @Override
         int execute() throws Exception {
-            new LocalStack(start.settings(home.resolve()), System.out).up();
+            LocalStack stack = new LocalStack(start.settings(home.resolve()), System.out);
+            if (metrics) {
+                stack.withMetrics(connectMetricsPort, streamsHttpPort);
+            }
+            stack.up();
             return 0;
         }
     }

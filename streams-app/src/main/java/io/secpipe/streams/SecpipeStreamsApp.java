@@ -6,6 +6,9 @@ import io.secpipe.streams.cloudtrail.CloudTrailTopology;
 import io.secpipe.streams.ec2.Ec2EnforcerTopology;
 import io.secpipe.streams.geo.GeoLookup;
 import io.secpipe.streams.geo.MaxMindGeoLookup;
+import io.secpipe.streams.http.AppMetrics;
+import io.secpipe.streams.http.Health;
+import io.secpipe.streams.http.HttpEndpoint;
 import io.secpipe.streams.ossec.OssecTopology;
 import io.secpipe.streams.vpcflow.FlowLogTopology;
 import io.secpipe.streams.vpcflow.VpcFlowAnalytics;
@@ -43,6 +46,11 @@ public final class SecpipeStreamsApp implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(SecpipeStreamsApp.class);
     static final String ENV_PREFIX = "SECPIPE_STREAMS_";
     private static final long METRICS_INTERVAL_SECONDS = 5;
+    /** The HTTP endpoint's port (/health/live, /health/ready, /metrics); -1 turns it off, 0 takes any free port. */
+    static final String HTTP_PORT = "http.port";
+    /** The address it listens on. */
+    static final String HTTP_HOST = "http.host";
+    static final int DEFAULT_HTTP_PORT = 8090;
 
     @Option(names = "--config", description = "Properties file: Kafka Streams settings and secpipe topic names.")
     Path configFile;
@@ -109,17 +117,22 @@ public final class SecpipeStreamsApp implements Callable<Integer> {
         }
     }
 
-    private int run(Properties props, Topology topology) throws InterruptedException {
+    private int run(Properties props, Topology topology) throws Exception {
         log.info("Topology:\n{}", topology.describe());
         CountDownLatch stopped = new CountDownLatch(1);
         int[] exitCode = {0};
-        try (KafkaStreams streams = new KafkaStreams(topology, props)) {
+        try (KafkaStreams streams = new KafkaStreams(topology, props);
+             AppMetrics metrics = AppMetrics.of(streams, AnomalyTopology.Config.from(props).series().stream()
+                     .map(series -> series.detector()).toList())) {
+            Health health = Health.of(streams);
+            HttpEndpoint http = startHttp(props, health, metrics);
             streams.setUncaughtExceptionHandler(e -> {
                 log.error("Stopping: unexpected error in a stream thread", e);
                 exitCode[0] = 1;
                 return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
             });
             streams.setStateListener((now, before) -> {
+                health.onChange(now);
                 writeState(now);
                 if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
                     stopped.countDown();
@@ -136,8 +149,34 @@ public final class SecpipeStreamsApp implements Callable<Integer> {
                 metricsWriter.shutdownNow();
                 writeMetrics(streams);
             }
+            if (http != null) {
+                http.close();
+            }
         }
         return exitCode[0];
+    }
+
+    /** The endpoint as {@code http.port} and {@code http.host} say, or null when the port is -1. */
+    static HttpEndpoint startHttp(Properties props, Health health, AppMetrics metrics) throws IOException {
+        int port = httpPort(props);
+        if (port < 0) {
+            log.info("HTTP endpoint off ({}={})", HTTP_PORT, port);
+            return null;
+        }
+        return HttpEndpoint.start(props.getProperty(HTTP_HOST, "0.0.0.0"), port, health, metrics::scrape);
+    }
+
+    static int httpPort(Properties props) {
+        String value = props.getProperty(HTTP_PORT, String.valueOf(DEFAULT_HTTP_PORT)).trim();
+        try {
+            int port = Integer.parseInt(value);
+            if (port >= -1 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // named below
+        }
+        throw new IllegalArgumentException(HTTP_PORT + " must be a port number, 0 (any free port) or -1 (off), not '" + value + "'");
     }
 
     private ScheduledExecutorService writeMetricsPeriodically(KafkaStreams streams) {

@@ -23,7 +23,7 @@ public final class StageMetricsFile {
     }
 
     /** {@code <stage>.<metric>} → total, over every task's sensor of that stage (entities are {@code <stage>-<taskId>}). */
-    static Map<String, Long> totals(Map<MetricName, ? extends Metric> metrics) {
+    public static Map<String, Long> totals(Map<MetricName, ? extends Metric> metrics) {
         Map<String, Long> totals = new TreeMap<>();
         metrics.forEach((name, metric) -> {
             String entity = name.tags().get(STAGE_TAG);

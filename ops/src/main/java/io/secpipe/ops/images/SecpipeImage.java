@@ -37,6 +37,8 @@ public enum SecpipeImage {
                     .setProgramArguments("--config", SETTINGS.resolve("streams.properties").toString())
                     // the heap follows the container's memory limit instead of a fixed -Xmx
                     .addEnvironmentVariable("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=75")
+                    // http.port of docker/streams.properties: /health/live, /health/ready, /metrics
+                    .addExposedPort(Port.tcp(8090))
                     .setWorkingDirectory(AbsoluteUnixPath.get("/opt/secpipe/streams"))
                     // state.dir of docker/streams.properties
                     .addVolume(AbsoluteUnixPath.get("/var/lib/secpipe/streams"));
@@ -63,20 +65,32 @@ public enum SecpipeImage {
             }
             image.addFileEntriesLayer(dependencies.build())
                     .addFileEntriesLayer(plugins.build())
+                    .addFileEntriesLayer(FileEntriesLayer.builder().setName("jmx-exporter")
+                            .addEntry(required(root.resolve("ops/target/jmx-exporter/" + JMX_EXPORTER_JAR)), JMX_EXPORTER.resolve(JMX_EXPORTER_JAR))
+                            .build())
                     .addFileEntriesLayer(FileEntriesLayer.builder().setName("settings")
                             .addEntry(required(root.resolve("docker/connect-worker.properties")), SETTINGS.resolve("connect-worker.properties"))
+                            .addEntry(required(root.resolve("docker/connect-jmx-exporter.yml")), SETTINGS.resolve("connect-jmx-exporter.yml"))
                             .build())
                     .setEntrypoint("/opt/kafka/bin/connect-distributed.sh")
                     .setProgramArguments(SETTINGS.resolve("connect-worker.properties").toString())
                     .addEnvironmentVariable("KAFKA_HEAP_OPTS", "-Xms768m -Xmx768m")
+                    // as in docker-compose.yml: Prometheus metrics on :9404/metrics
+                    .addEnvironmentVariable("KAFKA_OPTS", "-javaagent:" + JMX_EXPORTER.resolve(JMX_EXPORTER_JAR) + "=" + CONNECT_METRICS_PORT
+                            + ":" + SETTINGS.resolve("connect-jmx-exporter.yml"))
                     .setWorkingDirectory(AbsoluteUnixPath.get("/opt/kafka"))
-                    .addExposedPort(Port.tcp(8083));
+                    .addExposedPort(Port.tcp(8083))
+                    .addExposedPort(Port.tcp(CONNECT_METRICS_PORT));
         }
     };
 
     /** Where both images keep the settings of {@code docker/}. */
     static final AbsoluteUnixPath SETTINGS = AbsoluteUnixPath.get("/etc/secpipe");
     static final AbsoluteUnixPath PLUGINS = AbsoluteUnixPath.get("/opt/secpipe/plugins");
+    /** The JMX exporter agent, where compose mounts ops/target/jmx-exporter. */
+    static final AbsoluteUnixPath JMX_EXPORTER = AbsoluteUnixPath.get("/opt/secpipe/jmx-exporter");
+    static final String JMX_EXPORTER_JAR = "jmx_prometheus_javaagent.jar";
+    static final int CONNECT_METRICS_PORT = 9404;
     private static final List<String> MODULES = List.of("formats", "streams-app", "connect-source", "connect-sink");
 
     private final String id;

@@ -30,11 +30,35 @@ final class ConnectWorker {
     private final StackSettings settings;
     private final Supervisor supervisor;
     private final PrintStream out;
+    private final int metricsPort;
 
     ConnectWorker(StackSettings settings, Supervisor supervisor, PrintStream out) {
+        this(settings, supervisor, out, -1);
+    }
+
+    /** {@code metricsPort}: the JMX exporter agent's port on the loopback address (Prometheus metrics), or -1 for none. */
+    ConnectWorker(StackSettings settings, Supervisor supervisor, PrintStream out, int metricsPort) {
         this.settings = settings;
         this.supervisor = supervisor;
         this.out = out;
+        this.metricsPort = metricsPort;
+    }
+
+    static String metricsUrl(int metricsPort) {
+        return "http://127.0.0.1:" + metricsPort + "/metrics";
+    }
+
+    /** The JMX exporter agent the ops build copied, with the rules compose and the image use. */
+    private List<String> metricsAgent() throws StackException {
+        if (metricsPort < 0) {
+            return List.of();
+        }
+        Path agent = settings.root().resolve("ops/target/jmx-exporter/jmx_prometheus_javaagent.jar");
+        Path rules = settings.root().resolve("docker/connect-jmx-exporter.yml");
+        if (!Files.exists(agent)) {
+            throw new StackException(agent + " is missing: build the project (mvn -B -DskipTests package)");
+        }
+        return List.of("-javaagent:" + agent + "=127.0.0.1:" + metricsPort + ":" + rules);
     }
 
     Http rest() {
@@ -108,7 +132,8 @@ final class ConnectWorker {
                 "consumer.isolation.level=read_committed",
                 "config.providers=env",
                 "config.providers.env.class=org.apache.kafka.common.config.provider.EnvVarConfigProvider"));
-        List<String> jvmOptions = basicAuth(workerSettings);
+        List<String> jvmOptions = new java.util.ArrayList<>(basicAuth(workerSettings));
+        jvmOptions.addAll(metricsAgent());
         Files.writeString(config, String.join("\n", workerSettings) + "\n");
         supervisor.start(NAME, Components.javaWithOptions(settings, "768m", jvmOptions, settings.stackLib().resolve("*").toString(),
                         "org.apache.kafka.connect.cli.ConnectDistributed", config.toString()),

@@ -35,11 +35,21 @@ public final class LocalStack {
     private final StackSettings settings;
     private final Supervisor supervisor;
     private final PrintStream out;
+    /** Prometheus endpoints of {@code up --metrics}: the worker's JMX exporter agent and the Streams app's; -1: off. */
+    private int connectMetricsPort = -1;
+    private int streamsHttpPort = -1;
 
     public LocalStack(StackSettings settings, PrintStream out) {
         this.settings = settings;
         this.supervisor = new Supervisor(settings.runDir(), settings.logDir());
         this.out = out;
+    }
+
+    /** The next {@link #up} starts the worker with the JMX exporter agent and the Streams app with its HTTP endpoint. */
+    public LocalStack withMetrics(int connectMetricsPort, int streamsHttpPort) {
+        this.connectMetricsPort = connectMetricsPort;
+        this.streamsHttpPort = streamsHttpPort;
+        return this;
     }
 
     public StackSettings settings() {
@@ -76,8 +86,8 @@ public final class LocalStack {
         try {
             new Broker(settings, supervisor, out).start();
             new SearchEngine(settings, supervisor, out).start();
-            new ConnectWorker(settings, supervisor, out).start();
-            new StreamsProcess(settings, supervisor, out).start();
+            new ConnectWorker(settings, supervisor, out, connectMetricsPort).start();
+            new StreamsProcess(settings, supervisor, out, streamsHttpPort).start();
         } catch (StackException | IOException | RuntimeException e) {
             out.println("Start failed; stopping what was started.");
             down();
@@ -87,6 +97,13 @@ public final class LocalStack {
         out.println("  Kafka    " + settings.bootstrapServers());
         out.println("  Connect  " + settings.connectUrl());
         out.println("  " + padRight(settings.engine().displayName(), 8) + " " + settings.engineUrl());
+        if (connectMetricsPort >= 0) {
+            out.println("  Connect metrics  " + ConnectWorker.metricsUrl(connectMetricsPort));
+        }
+        if (streamsHttpPort >= 0) {
+            String streams = StreamsProcess.httpUrl(streamsHttpPort);
+            out.println("  Streams metrics  " + streams + "/metrics   (health: " + streams + "/health/live, " + streams + "/health/ready)");
+        }
         out.println("  logs     " + settings.logDir());
         return true;
     }

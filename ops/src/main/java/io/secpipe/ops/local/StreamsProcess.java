@@ -15,11 +15,22 @@ final class StreamsProcess {
     private final StackSettings settings;
     private final Supervisor supervisor;
     private final PrintStream out;
+    private final int httpPort;
 
     StreamsProcess(StackSettings settings, Supervisor supervisor, PrintStream out) {
+        this(settings, supervisor, out, -1);
+    }
+
+    /** {@code httpPort}: the app's /health and /metrics endpoint on the loopback address, or -1 for none. */
+    StreamsProcess(StackSettings settings, Supervisor supervisor, PrintStream out, int httpPort) {
         this.settings = settings;
         this.supervisor = supervisor;
         this.out = out;
+        this.httpPort = httpPort;
+    }
+
+    static String httpUrl(int httpPort) {
+        return "http://127.0.0.1:" + httpPort;
     }
 
     Path stateFile() {
@@ -55,6 +66,9 @@ final class StreamsProcess {
                 "state.dir=" + settings.home().resolve("streams/state"),
                 "replication.factor=1",
                 "commit.interval.ms=200",
+                // /health/live, /health/ready and /metrics with `up --metrics`, else off
+                "http.port=" + httpPort,
+                "http.host=127.0.0.1",
                 // the EC2 enforcer fails closed (no allowed region: every launch is DELETE); the samples launch in
                 // eu-west-1. The actuator stays off: decisions only, nothing is terminated.
                 "ec2.enforcer.allowed.regions=eu-west-1",

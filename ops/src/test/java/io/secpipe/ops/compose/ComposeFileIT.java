@@ -79,7 +79,7 @@ class ComposeFileIT {
             }
         }
         assertThat(published).doesNotHaveDuplicates()
-                .containsExactlyInAnyOrder(9092, 8083, 9200, 5601, 9201, 5602);
+                .containsExactlyInAnyOrder(9092, 8083, 9404, 8090, 9200, 5601, 9201, 5602, 9090);
     }
 
     @Test
@@ -163,10 +163,53 @@ class ComposeFileIT {
         // the REST port the worker listens on is the one the service exposes and advertises
         assertThat(worker.getProperty("listeners")).isEqualTo("http://0.0.0.0:8083");
         assertThat(worker.getProperty("rest.advertised.host.name") + ":" + worker.getProperty("rest.advertised.port")).isEqualTo("connect:8083");
-        assertThat(compose.containerPorts("connect")).containsExactly(8083);
+        assertThat(compose.containerPorts("connect")).containsExactlyInAnyOrder(8083, 9404);
         // the configs resolve ${env:SECPIPE_ENGINE_URL}
         assertThat(worker.getProperty("config.providers.env.class")).isEqualTo("org.apache.kafka.common.config.provider.EnvVarConfigProvider");
         assertThat(compose.environment("connect")).containsKey("SECPIPE_ENGINE_URL");
+    }
+
+    /** The agent jar and its rules are mounted where KAFKA_OPTS names them, and it serves on the port Prometheus scrapes. */
+    @Test
+    void connectRunsTheJmxExporterAgentWithTheMountedRulesOnThePortPrometheusScrapes() throws IOException {
+        Compose compose = Compose.load(FILE, ELASTICSEARCH);
+        Matcher agent = Pattern.compile("-javaagent:(\\S+\\.jar)=(\\d+):(\\S+)").matcher(compose.environment("connect").get("KAFKA_OPTS"));
+        assertThat(agent.matches()).as(compose.environment("connect").get("KAFKA_OPTS")).isTrue();
+        String jar = agent.group(1);
+        assertThat(compose.hostPathAt("connect", jar.substring(0, jar.lastIndexOf('/')))).isEqualTo("ops/target/jmx-exporter");
+        assertThat(REPO.resolve("ops/target/jmx-exporter").resolve(jar.substring(jar.lastIndexOf('/') + 1))).isRegularFile();
+        assertThat(compose.hostPathAt("connect", agent.group(3))).isEqualTo("docker/connect-jmx-exporter.yml");
+        int port = Integer.parseInt(agent.group(2));
+        assertThat(port).isEqualTo(9404);
+        assertThat(compose.containerPorts("connect")).contains(port);
+        // the rules name our plugin metrics
+        String rules = Files.readString(REPO.resolve("docker/connect-jmx-exporter.yml"));
+        for (String metric : List.of("records-total", "bytes-total", "errors-total", "lag-ms")) {
+            assertThat(rules).contains("kafka.connect<type=plugins, connector=(.+), task=(\\d+)><>" + metric + "'");
+        }
+        // the Prometheus example scrapes both endpoints by service name and port
+        String prometheus = Files.readString(REPO.resolve("docker/prometheus.yml"));
+        assertThat(prometheus).contains("\"connect:" + port + "\"", "\"streams:8090\"");
+        assertThat(compose.hostPathAt("prometheus", "/etc/prometheus/prometheus.yml")).isEqualTo("docker/prometheus.yml");
+    }
+
+    /** Connect answers its REST root, the Streams app its readiness; setup and Prometheus wait for them healthy. */
+    @Test
+    void connectAndStreamsHaveHealthchecksAndTheirDependentsWaitForThem() throws IOException {
+        Compose compose = Compose.load(FILE, ELASTICSEARCH);
+        assertThat(compose.service("connect").path("healthcheck").path("test").toString())
+                .contains("/dev/tcp/localhost/8083").contains("GET / HTTP/1.0").contains("grep -q ' 200 '");
+        List<String> streamsCheck = new ArrayList<>();
+        compose.service("streams").path("healthcheck").path("test").forEach(t -> streamsCheck.add(t.asText()));
+        assertThat(streamsCheck).containsExactly("CMD", "curl", "-fsS", "http://localhost:8090/health/ready");
+        Properties streams = properties(REPO.resolve("docker/streams.properties"));
+        assertThat(streams.getProperty("http.port")).isEqualTo("8090");
+        assertThat(streams.getProperty("http.host")).isEqualTo("0.0.0.0");
+        assertThat(compose.containerPorts("streams")).containsExactly(8090);
+        assertThat(compose.service("setup").path("depends_on").path("connect").path("condition").asText()).isEqualTo("service_healthy");
+        assertThat(compose.service("prometheus").path("depends_on").path("connect").path("condition").asText()).isEqualTo("service_healthy");
+        assertThat(compose.service("prometheus").path("depends_on").path("streams").path("condition").asText()).isEqualTo("service_healthy");
+        assertThat(compose.service("prometheus").path("profiles").toString()).isEqualTo("[\"metrics\"]");
     }
 
     @Test
@@ -270,7 +313,8 @@ class ComposeFileIT {
                 "geoip.city.database", "the compose stack has no GeoLite2 files (the local stack takes them from the OpenSearch zip)",
                 "rest.extension.classes", "the local stack adds basic auth only when connect-credentials.properties exists",
                 "vpcflow.minute.idle.close", "the local stack replays finished files (PT1M); the containers keep the default for "
-                        + "live delivery (PT15M, longer than a 10-minute aggregation interval)");
+                        + "live delivery (PT15M, longer than a 10-minute aggregation interval)",
+                "http.host", "the local stack's endpoint listens on the loopback address only, the container's on every address");
         Pattern setting = Pattern.compile("\"([a-z][a-z0-9._]*)=([^\"]*)\"(\\s*\\+)?");
         List<String> differences = new ArrayList<>();
         int compared = 0;

@@ -30,6 +30,9 @@ import picocli.CommandLine;
 class ImagesIT {
 
     private static final Path REPO = Path.of(System.getProperty("secpipe.root", "..")).toAbsolutePath().normalize();
+    /** The JMX exporter agent on :9404 with docker/connect-jmx-exporter.yml, as compose's connect runs it. */
+    private static final String CONNECT_AGENT =
+            "KAFKA_OPTS=-javaagent:/opt/secpipe/jmx-exporter/jmx_prometheus_javaagent.jar=9404:/etc/secpipe/connect-jmx-exporter.yml";
 
     @TempDir
     Path dir;
@@ -48,7 +51,7 @@ class ImagesIT {
         assertThat(image.strings("Cmd")).containsExactly("--config", "/etc/secpipe/streams.properties");
         assertThat(image.strings("Env")).containsExactly("JAVA_TOOL_OPTIONS=-XX:MaxRAMPercentage=75");
         assertThat(image.container().path("WorkingDir").asText()).isEqualTo("/opt/secpipe/streams");
-        assertThat(image.names("ExposedPorts")).isEmpty();
+        assertThat(image.names("ExposedPorts")).containsExactly("8090/tcp");
         assertThat(image.names("Volumes")).containsExactly("/var/lib/secpipe/streams");
         assertThat(image.container().path("Labels").path("org.opencontainers.image.version").asText()).isEqualTo(version);
 
@@ -76,8 +79,8 @@ class ImagesIT {
         assertThat(image.repoTags()).containsExactly("secpipe/connect:" + version);
         assertThat(image.strings("Entrypoint")).containsExactly("/opt/kafka/bin/connect-distributed.sh");
         assertThat(image.strings("Cmd")).containsExactly("/etc/secpipe/connect-worker.properties");
-        assertThat(image.strings("Env")).containsExactly("KAFKA_HEAP_OPTS=-Xms768m -Xmx768m");
-        assertThat(image.names("ExposedPorts")).containsExactly("8083/tcp");
+        assertThat(image.strings("Env")).containsExactlyInAnyOrder("KAFKA_HEAP_OPTS=-Xms768m -Xmx768m", CONNECT_AGENT);
+        assertThat(image.names("ExposedPorts")).containsExactlyInAnyOrder("8083/tcp", "9404/tcp");
         assertThat(image.container().path("WorkingDir").asText()).isEqualTo("/opt/kafka");
 
         List<String> dependencies = new ArrayList<>();
@@ -90,11 +93,14 @@ class ImagesIT {
             }
         }
         assertThat(plugins).hasSize(4);
-        assertThat(image.layers()).hasSize(3);
+        assertThat(image.layers()).hasSize(4);
         assertThat(image.layers().get(0).keySet()).containsExactlyInAnyOrderElementsOf(dependencies);
         assertThat(image.layers().get(1).keySet()).containsExactlyInAnyOrderElementsOf(plugins);
-        assertThat(image.layers().get(2)).containsOnlyKeys("etc/secpipe/connect-worker.properties");
-        byte[] worker = image.layers().get(2).get("etc/secpipe/connect-worker.properties");
+        assertThat(image.layers().get(2)).containsOnlyKeys("opt/secpipe/jmx-exporter/jmx_prometheus_javaagent.jar");
+        assertThat(image.layers().get(3)).containsOnlyKeys("etc/secpipe/connect-worker.properties", "etc/secpipe/connect-jmx-exporter.yml");
+        assertThat(image.layers().get(3).get("etc/secpipe/connect-jmx-exporter.yml"))
+                .isEqualTo(Files.readAllBytes(REPO.resolve("docker/connect-jmx-exporter.yml")));
+        byte[] worker = image.layers().get(3).get("etc/secpipe/connect-worker.properties");
         assertThat(worker).isEqualTo(Files.readAllBytes(REPO.resolve("docker/connect-worker.properties")));
 
         // every plugin.path directory of the worker settings holds one plugin's jars
@@ -116,13 +122,14 @@ class ImagesIT {
 
         ImageTar baseImage = ImageTar.read(base);
         ImageTar image = ImageTar.read(tar);
-        assertThat(image.layers()).hasSize(6);
-        for (int i = 0; i < 3; i++) {
+        assertThat(image.layers()).hasSize(7);
+        for (int i = 0; i < 4; i++) {
             assertThat(image.layers().get(i).keySet()).isEqualTo(baseImage.layers().get(i).keySet());
         }
         // the image's own command replaces the base's; the environment adds up
         assertThat(image.strings("Entrypoint")).startsWith("java").contains("io.secpipe.streams.SecpipeStreamsApp");
-        assertThat(image.strings("Env")).containsExactlyInAnyOrder("KAFKA_HEAP_OPTS=-Xms768m -Xmx768m", "JAVA_TOOL_OPTIONS=-XX:MaxRAMPercentage=75");
+        assertThat(image.strings("Env")).containsExactlyInAnyOrder("KAFKA_HEAP_OPTS=-Xms768m -Xmx768m", CONNECT_AGENT,
+                "JAVA_TOOL_OPTIONS=-XX:MaxRAMPercentage=75");
     }
 
     @Test
@@ -157,7 +164,7 @@ class ImagesIT {
     private static void assertLaidOutAsComposeMountsThem(ImageTar image, String service) throws IOException {
         List<Compose.Mount> mounts = Compose.load(REPO.resolve("docker-compose.yml"), Map.of()).mounts(service);
         TreeSet<String> unmounted = new TreeSet<>();
-        for (int i = image.layers().size() - 3; i < image.layers().size(); i++) {
+        for (int i = 0; i < image.layers().size(); i++) { // built on scratch: every layer is the image's own
             for (Map.Entry<String, byte[]> file : image.layers().get(i).entrySet()) {
                 String path = "/" + file.getKey();
                 Compose.Mount mount = mounts.stream().filter(mt -> path.equals(mt.container()) || path.startsWith(mt.container() + "/"))

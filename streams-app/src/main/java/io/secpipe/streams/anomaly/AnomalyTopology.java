@@ -108,7 +108,7 @@ public final class AnomalyTopology {
                 .to(config.deadLetterTopic(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName(name + "-dead-letter"));
     }
 
-    static String storeName(String detector) {
+    public static String storeName(String detector) {
         return "anomaly-" + detector + "-forests";
     }
 }
