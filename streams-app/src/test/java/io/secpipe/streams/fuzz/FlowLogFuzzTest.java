@@ -3,6 +3,7 @@ package io.secpipe.streams.fuzz;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.secpipe.formats.SecpipeHeaders;
+import io.secpipe.formats.vpcflow.FlowLogFormat;
 import io.secpipe.streams.geo.GeoLookup;
 import io.secpipe.streams.vpcflow.FlowLogTopology;
 import io.secpipe.streams.vpcflow.VpcFlowAnalytics;
@@ -36,6 +37,9 @@ class FlowLogFuzzTest {
         if (data.consumeBoolean()) {
             headers.add(SecpipeHeaders.FORMAT, data.consumeString(400).getBytes(StandardCharsets.UTF_8));
         }
-        topology().pipe(data.consumeRemainingAsBytes(), headers, false);
+        byte[] line = data.consumeRemainingAsBytes();
+        // a header line (field names only) sets no record's fields and is neither a document nor a dead letter
+        boolean header = FlowLogFormat.isHeader(new String(line, StandardCharsets.UTF_8));
+        topology().pipe(line, headers, header);
     }
 }
