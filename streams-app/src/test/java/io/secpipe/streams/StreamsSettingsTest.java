@@ -172,6 +172,33 @@ class StreamsSettingsTest {
         assertThat(undefined).as(where).isEmpty();
     }
 
+    @Test
+    void theAppPrintsItsSettingsAndStopsAtABadValue(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        java.io.PrintStream out = System.out;
+        java.io.PrintStream err = System.err;
+        var printed = new java.io.ByteArrayOutputStream();
+        var errors = new java.io.ByteArrayOutputStream();
+        Path config = dir.resolve("streams.properties");
+        Files.writeString(config, "bootstrap.servers=127.0.0.1:1\nec2.enforcer.max.instances=ten\n");
+        int help;
+        int bad;
+        try {
+            System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+            System.setErr(new java.io.PrintStream(errors, true, java.nio.charset.StandardCharsets.UTF_8));
+            help = new picocli.CommandLine(new SecpipeStreamsApp()).execute("--help-config");
+            bad = new picocli.CommandLine(new SecpipeStreamsApp()).execute("--config", config.toString());
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+        assertThat(help).isZero();
+        assertThat(printed.toString(java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(StreamsSettings.help());
+        assertThat(bad).isEqualTo(2);
+        assertThat(errors.toString(java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(
+                "Bad setting: Invalid value ten for configuration ec2.enforcer.max.instances: Not a number of type INT"
+                        + System.lineSeparator());
+    }
+
     /** docs/streams-settings.md is what --help-config prints; -Dsecpipe.docs.write=true rewrites it. */
     @Test
     void theDocumentedListIsGeneratedFromTheConfigDefs() throws IOException {
