@@ -26,6 +26,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -33,9 +34,9 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** The Streams application: every secpipe topology in one KafkaStreams instance. */
 @Command(name = "secpipe-streams", mixinStandardHelpOptions = true,
@@ -62,6 +63,9 @@ public final class SecpipeStreamsApp implements Callable<Integer> {
             + "(late records, dead letters per stage), for supervisors and 'secpipe status'.")
     Path metricsFile;
 
+    @Option(names = "--help-config", description = "Print every setting the app defines (grouped, with type, default and doc) and exit.")
+    boolean helpConfig;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new SecpipeStreamsApp()).execute(args));
     }
@@ -85,6 +89,22 @@ public final class SecpipeStreamsApp implements Callable<Integer> {
         return props;
     }
 
+    /**
+     * Null when every defined key has a valid value, else the line that says which key is wrong and why (the app
+     * stops at start with it). Undefined keys under a prefix the app owns are logged as warnings.
+     */
+    static String checkSettings(Properties props) {
+        for (String key : StreamsSettings.unknownKeys(props)) {
+            log.warn("Unknown setting {} (no such key under the app's prefixes; misspelt?): ignored", key);
+        }
+        try {
+            StreamsSettings.validate(props);
+            return null;
+        } catch (ConfigException e) {
+            return "Bad setting: " + e.getMessage();
+        }
+    }
+
     static Topology topology(Properties props) {
         return topology(props, MaxMindGeoLookup.fromSettings(props));
     }
@@ -105,7 +125,16 @@ public final class SecpipeStreamsApp implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (helpConfig) {
+            System.out.print(StreamsSettings.help());
+            return 0;
+        }
         Properties props = settings(configFile, System.getenv());
+        String problem = checkSettings(props);
+        if (problem != null) {
+            System.err.println(problem);
+            return 2;
+        }
         GeoLookup geo = MaxMindGeoLookup.fromSettings(props);
         try {
             return run(props, topology(props, geo));

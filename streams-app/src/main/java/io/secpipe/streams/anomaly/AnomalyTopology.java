@@ -1,10 +1,12 @@
 package io.secpipe.streams.anomaly;
 
 import com.amazon.randomcutforest.config.TransformMethod;
+import io.secpipe.streams.StreamsSettings;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
+import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Branched;
@@ -31,48 +33,56 @@ public final class AnomalyTopology {
 
         /** {@code anomaly.detectors} (comma-separated) picks the families; each reads its own settings. */
         public static Config from(Properties props) {
+            AbstractConfig c = StreamsSettings.parse(props, StreamsSettings.anomaly(), StreamsSettings.vpcflow(),
+                    StreamsSettings.ossec());
             List<SeriesConfig> series = new ArrayList<>();
-            for (String detector : props.getProperty("anomaly.detectors", "vpcflow-bytes,ossec-alerts,sensor").split(",")) {
+            for (String detector : c.getList(StreamsSettings.DETECTORS)) {
                 String name = detector.trim();
                 if (!name.isEmpty()) {
-                    series.add(SeriesConfig.from(props, defaults(name, props)));
+                    series.add(SeriesConfig.from(props, defaults(name, c, props)));
                 }
             }
             return new Config(series,
-                    props.getProperty("anomaly.output.topic", "anomalies"),
-                    props.getProperty("anomaly.dlq.topic", "dlq.anomalies"));
+                    c.getString("anomaly.output.topic"),
+                    c.getString("anomaly.dlq.topic"));
         }
 
-        private static SeriesConfig defaults(String detector, Properties props) {
+        private static SeriesConfig defaults(String detector, AbstractConfig c, Properties props) {
             ForestSettings forest = ForestSettings.defaults(1);
             return switch (detector) {
                 // one closed minute per record, keyed by the interface (or attachment), each sent once and in order
                 // by FlowMinuteTopology: scored as it comes, never summed from partial documents
                 case "vpcflow-bytes" -> new SeriesConfig(detector,
-                        props.getProperty("vpcflow.minute.series.topic", "vpcflow.minute.series"),
+                        c.getString("vpcflow.minute.series.topic"),
                         List.of(), "", List.of("bytes"), "@timestamp", SeriesConfig.Bucket.NONE, 10_000, 100, forest);
-                case "ossec-alerts" -> new SeriesConfig(detector, props.getProperty("ossec.minute.topic", "ossec.minute"),
+                case "ossec-alerts" -> new SeriesConfig(detector, c.getString("ossec.minute.topic"),
                         List.of(), "rule:", List.of("count"), "@timestamp", SeriesConfig.Bucket.LAST, 10_000, 100, forest);
                 // Readings are independent draws: a spike is one point, which a shingle of one sees best; but then
                 // the adaptive threshold also flags the edges of the ordinary range (3% of readings), which a
                 // floor of 1.5 on the score removes (the demo's spikes score above 2).
-                case "sensor" -> new SeriesConfig(detector, props.getProperty("sensor.topic", "raw.sensor"),
+                case "sensor" -> new SeriesConfig(detector, c.getString("sensor.topic"),
                         List.of("sensor_id"), "", List.of("value"), "timestamp", SeriesConfig.Bucket.NONE, 1_000, 100,
                         forest.forSpikes(1, TransformMethod.NONE, 1.5));
                 // any other family is described wholly by its anomaly.<detector>.* settings
-                default -> new SeriesConfig(detector, required(props, detector, "input.topic"),
-                        list(props.getProperty("anomaly." + detector + ".key.fields", "")), "",
-                        list(required(props, detector, "value.fields")), "@timestamp", SeriesConfig.Bucket.NONE, 1_000, 100,
-                        forest.withFields(list(required(props, detector, "value.fields")).size()));
+                default -> customDefaults(detector, props, forest);
             };
         }
 
-        private static String required(Properties props, String detector, String setting) {
-            String value = props.getProperty("anomaly." + detector + "." + setting);
-            if (value == null || value.isBlank()) {
-                throw new IllegalArgumentException("anomaly detector " + detector + " needs anomaly." + detector + "." + setting);
+        /** A custom family: its input topic and value fields are required, the rest are SeriesConfig's settings. */
+        private static SeriesConfig customDefaults(String detector, Properties props, ForestSettings forest) {
+            String p = "anomaly." + detector + ".";
+            AbstractConfig c = StreamsSettings.parse(props, StreamsSettings.detector(detector));
+            String input = c.getString(p + "input.topic");
+            List<String> values = c.getList(p + "value.fields") == null ? List.of()
+                    : list(String.join(",", c.getList(p + "value.fields")));
+            if (input == null || input.isBlank()) {
+                throw new IllegalArgumentException("anomaly detector " + detector + " needs " + p + "input.topic");
             }
-            return value;
+            if (values.isEmpty()) {
+                throw new IllegalArgumentException("anomaly detector " + detector + " needs " + p + "value.fields");
+            }
+            return new SeriesConfig(detector, input, List.of(), "", values, "@timestamp", SeriesConfig.Bucket.NONE,
+                    1_000, 100, forest.withFields(values.size()));
         }
 
         private static List<String> list(String s) {

@@ -1,8 +1,10 @@
 package io.secpipe.streams.anomaly;
 
 import com.amazon.randomcutforest.config.TransformMethod;
+import io.secpipe.streams.StreamsSettings;
 import java.util.Locale;
 import java.util.Properties;
+import org.apache.kafka.common.config.AbstractConfig;
 
 /**
  * How a forest is built. {@code timeDecay} is counted in records, as Kinesis Data Analytics'
@@ -49,18 +51,25 @@ public record ForestSettings(int fields, int trees, int sampleSize, int shingleS
      * override {@code base}.
      */
     public static ForestSettings from(Properties props, String prefix, ForestSettings base) {
-        long seed = Long.parseLong(props.getProperty(prefix + "seed", Long.toString(base.seed())));
-        if (Boolean.parseBoolean(props.getProperty(prefix + "kinesis", Boolean.toString(base.kinesis())))) {
+        AbstractConfig c = StreamsSettings.parse(props, StreamsSettings.forest(prefix));
+        long seed = or(c.getLong(prefix + "seed"), base.seed());
+        if (or(c.getBoolean(prefix + "kinesis"), base.kinesis())) {
             return kinesis(base.fields(), seed);
         }
+        String transform = c.getString(prefix + "transform");
         return new ForestSettings(base.fields(),
-                Integer.parseInt(props.getProperty(prefix + "trees", Integer.toString(base.trees()))),
-                Integer.parseInt(props.getProperty(prefix + "sample.size", Integer.toString(base.sampleSize()))),
-                Integer.parseInt(props.getProperty(prefix + "shingle.size", Integer.toString(base.shingleSize()))),
-                Double.parseDouble(props.getProperty(prefix + "time.decay", Double.toString(base.timeDecay()))),
-                TransformMethod.valueOf(props.getProperty(prefix + "transform", base.transform().name()).toUpperCase(Locale.ROOT)),
-                Double.parseDouble(props.getProperty(prefix + "lower.threshold", Double.toString(base.lowerThreshold()))),
+                or(c.getInt(prefix + "trees"), base.trees()),
+                or(c.getInt(prefix + "sample.size"), base.sampleSize()),
+                or(c.getInt(prefix + "shingle.size"), base.shingleSize()),
+                or(c.getDouble(prefix + "time.decay"), base.timeDecay()),
+                transform == null ? base.transform() : TransformMethod.valueOf(transform.toUpperCase(Locale.ROOT)),
+                or(c.getDouble(prefix + "lower.threshold"), base.lowerThreshold()),
                 seed, false);
+    }
+
+    /** The setting, or the default when it is unset. */
+    static <T> T or(T setting, T fallback) {
+        return setting == null ? fallback : setting;
     }
 
     public ForestSettings withFields(int n) {

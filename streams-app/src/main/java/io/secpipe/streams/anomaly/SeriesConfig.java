@@ -1,8 +1,9 @@
 package io.secpipe.streams.anomaly;
 
-import java.util.Arrays;
+import io.secpipe.streams.StreamsSettings;
 import java.util.List;
 import java.util.Properties;
+import org.apache.kafka.common.config.AbstractConfig;
 
 /**
  * One family of series to score: where its points come from and how a JSON value becomes a point.
@@ -42,24 +43,26 @@ public record SeriesConfig(String detector, String inputTopic, List<String> keyF
     /** The settings under {@code anomaly.<detector>.}, each defaulting to {@code defaults}' value. */
     public static SeriesConfig from(Properties props, SeriesConfig defaults) {
         String p = "anomaly." + defaults.detector() + ".";
-        List<String> values = list(props.getProperty(p + "value.fields"), defaults.valueFields());
+        AbstractConfig c = StreamsSettings.parse(props, StreamsSettings.detector(defaults.detector()));
+        List<String> values = list(c.getList(p + "value.fields"), defaults.valueFields());
         ForestSettings base = defaults.forest().withFields(values.size());
+        String bucket = c.getString(p + "bucket");
         return new SeriesConfig(defaults.detector(),
-                props.getProperty(p + "input.topic", defaults.inputTopic()),
-                list(props.getProperty(p + "key.fields"), defaults.keyFields()),
-                props.getProperty(p + "key.prefix", defaults.keyPrefix()),
+                ForestSettings.or(c.getString(p + "input.topic"), defaults.inputTopic()),
+                list(c.getList(p + "key.fields"), defaults.keyFields()),
+                ForestSettings.or(c.getString(p + "key.prefix"), defaults.keyPrefix()),
                 values,
-                props.getProperty(p + "timestamp.field", defaults.timestampField()),
-                Bucket.valueOf(props.getProperty(p + "bucket", defaults.bucket().name())),
-                Integer.parseInt(props.getProperty(p + "max.series", Integer.toString(defaults.maxSeries()))),
-                Integer.parseInt(props.getProperty(p + "cache.size", Integer.toString(defaults.cacheSize()))),
+                ForestSettings.or(c.getString(p + "timestamp.field"), defaults.timestampField()),
+                bucket == null ? defaults.bucket() : Bucket.valueOf(bucket),
+                ForestSettings.or(c.getInt(p + "max.series"), defaults.maxSeries()),
+                ForestSettings.or(c.getInt(p + "cache.size"), defaults.cacheSize()),
                 ForestSettings.from(props, p, base));
     }
 
-    private static List<String> list(String setting, List<String> fallback) {
+    private static List<String> list(List<String> setting, List<String> fallback) {
         if (setting == null) {
             return fallback;
         }
-        return Arrays.stream(setting.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        return setting.stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 }

@@ -3,6 +3,7 @@ package io.secpipe.streams.clicks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.secpipe.streams.StreamsSettings;
 import io.secpipe.streams.deadletter.DeadLetter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -70,12 +72,13 @@ public final class ClicksMinuteTopology {
 
     public record Config(String inputTopic, String usersTopic, String outputTopic, String deadLetterTopic, Duration grace) {
         public static Config from(Properties props) {
+            AbstractConfig c = StreamsSettings.parse(props, StreamsSettings.clicks());
             return new Config(
-                    props.getProperty("clicks.input.topic", "raw.clicks"),
-                    props.getProperty("clicks.users.topic", "ref.users"),
-                    props.getProperty("clicks.minute.topic", "clicks.minute"),
-                    props.getProperty("clicks.dlq.topic", "dlq.clicks"),
-                    Duration.parse(props.getProperty("clicks.minute.grace", "PT2M")));
+                    c.getString("clicks.input.topic"),
+                    c.getString("clicks.users.topic"),
+                    c.getString("clicks.minute.topic"),
+                    c.getString("clicks.dlq.topic"),
+                    Duration.parse(c.getString("clicks.minute.grace")));
         }
     }
 

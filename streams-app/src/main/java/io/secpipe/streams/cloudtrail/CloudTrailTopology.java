@@ -2,6 +2,7 @@ package io.secpipe.streams.cloudtrail;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.secpipe.formats.SecpipeHeaders;
+import io.secpipe.streams.StreamsSettings;
 import io.secpipe.streams.deadletter.DeadLetter;
 import io.secpipe.streams.geo.GeoLookup;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
+import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.serialization.Serdes;
@@ -47,18 +49,20 @@ public final class CloudTrailTopology {
 
     public record Config(String inputTopic, String outputTopic, String deadLetterTopic, EventPattern pattern) {
         public static Config from(Properties props) {
+            AbstractConfig c = StreamsSettings.parse(props, StreamsSettings.cloudtrail());
             return new Config(
-                    props.getProperty("cloudtrail.input.topic", "raw.cloudtrail"),
-                    props.getProperty("cloudtrail.output.topic", "cloudtrail.ec2"),
-                    props.getProperty("cloudtrail.dlq.topic", "dlq.cloudtrail"),
+                    c.getString("cloudtrail.input.topic"),
+                    c.getString("cloudtrail.output.topic"),
+                    c.getString("cloudtrail.dlq.topic"),
                     CloudTrailTopology.pattern(props));
         }
     }
 
     /** cloudtrail.pattern (inline JSON) or cloudtrail.pattern.file (a file of it), not both; else the seed's. */
     static EventPattern pattern(Properties props) {
-        String inline = props.getProperty(PATTERN, "").trim();
-        String file = props.getProperty(PATTERN_FILE, "").trim();
+        AbstractConfig c = StreamsSettings.parse(props, StreamsSettings.cloudtrail());
+        String inline = c.getString(PATTERN).trim();
+        String file = c.getString(PATTERN_FILE).trim();
         if (!inline.isEmpty() && !file.isEmpty()) {
             throw new IllegalArgumentException(PATTERN + " and " + PATTERN_FILE + " are both set: set one of them");
         }

@@ -3,6 +3,7 @@ package io.secpipe.streams.ec2;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.secpipe.formats.SecpipeHeaders;
+import io.secpipe.streams.StreamsSettings;
 import io.secpipe.streams.deadletter.DeadLetter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,6 +20,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
@@ -72,40 +74,41 @@ public final class Ec2EnforcerTopology {
         static final String TAG_PREFIX = "ec2.enforcer.tag.";
 
         public static Config from(Properties props) {
-            String endpoint = props.getProperty("ec2.enforcer.actuator.endpoint", "").trim();
-            String snsEndpoint = props.getProperty("ec2.enforcer.sns.endpoint", "").trim();
-            String scope = props.getProperty("ec2.enforcer.count.scope", "allowed-regions").trim();
+            AbstractConfig c = StreamsSettings.parse(props, StreamsSettings.ec2());
+            String endpoint = c.getString("ec2.enforcer.actuator.endpoint").trim();
+            String snsEndpoint = c.getString("ec2.enforcer.sns.endpoint").trim();
+            String scope = c.getString("ec2.enforcer.count.scope").trim();
             CountScope countScope = switch (scope) {
                 case "allowed-regions" -> CountScope.ALLOWED_REGIONS;
                 case "region" -> CountScope.REGION;
                 default -> throw new IllegalArgumentException("ec2.enforcer.count.scope must be allowed-regions or region, not " + scope);
             };
             Map<String, String> tags = new TreeMap<>();
-            for (String name : props.stringPropertyNames()) {
-                if (name.startsWith(TAG_PREFIX) && name.length() > TAG_PREFIX.length()) {
-                    String field = name.substring(TAG_PREFIX.length());
+            for (Map.Entry<String, Object> tag : c.originalsWithPrefix(TAG_PREFIX).entrySet()) {
+                String field = tag.getKey();
+                if (!field.isEmpty()) {
                     if (DECISION_FIELDS.contains(field)) {
-                        throw new IllegalArgumentException(name + ": " + field + " is a field of the decision itself");
+                        throw new IllegalArgumentException(TAG_PREFIX + field + ": " + field + " is a field of the decision itself");
                     }
-                    tags.put(field, props.getProperty(name).trim());
+                    tags.put(field, String.valueOf(tag.getValue()).trim());
                 }
             }
             return new Config(
-                    props.getProperty("ec2.enforcer.inventory.topic", "ref.instances"),
-                    props.getProperty("ec2.enforcer.state.topic", "raw.ec2-events"),
-                    props.getProperty("ec2.enforcer.calls.topic", "cloudtrail.ec2"),
-                    props.getProperty("ec2.enforcer.output.topic", "ec2.enforcement"),
-                    props.getProperty("ec2.enforcer.dlq.topic", "dlq.ec2-enforcer"),
-                    list(props.getProperty("ec2.enforcer.allowed.regions", "")),
+                    c.getString("ec2.enforcer.inventory.topic"),
+                    c.getString("ec2.enforcer.state.topic"),
+                    c.getString("ec2.enforcer.calls.topic"),
+                    c.getString("ec2.enforcer.output.topic"),
+                    c.getString("ec2.enforcer.dlq.topic"),
+                    list(String.join(",", c.getList("ec2.enforcer.allowed.regions"))),
                     // the seed's MAX_INSTANCES default
-                    Integer.parseInt(props.getProperty("ec2.enforcer.max.instances", "1").trim()),
+                    c.getInt("ec2.enforcer.max.instances"),
                     countScope,
-                    Long.parseLong(props.getProperty("ec2.enforcer.terminated.retention.ms", "86400000").trim()),
-                    Boolean.parseBoolean(props.getProperty("ec2.enforcer.actuator.enabled", "false").trim()),
+                    c.getLong("ec2.enforcer.terminated.retention.ms"),
+                    c.getBoolean("ec2.enforcer.actuator.enabled"),
                     endpoint.isEmpty() ? null : URI.create(endpoint),
-                    props.getProperty("ec2.enforcer.sns.topic.arn", "").trim(),
+                    c.getString("ec2.enforcer.sns.topic.arn").trim(),
                     snsEndpoint.isEmpty() ? null : URI.create(snsEndpoint),
-                    list(props.getProperty("ec2.enforcer.sns.actions", "ALLOW,DELETE")),
+                    list(String.join(",", c.getList("ec2.enforcer.sns.actions"))),
                     Map.copyOf(tags));
         }
 

@@ -8,6 +8,7 @@ import com.maxmind.geoip2.exception.GeoIp2Exception;
 import com.maxmind.geoip2.model.AsnResponse;
 import com.maxmind.geoip2.model.CityResponse;
 import com.maxmind.geoip2.record.Subdivision;
+import io.secpipe.streams.StreamsSettings;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -72,7 +73,7 @@ public final class MaxMindGeoLookup implements GeoLookup, Closeable {
     }
 
     private static Path path(Properties props, String key) {
-        String value = props.getProperty(key, "").strip();
+        String value = StreamsSettings.parse(props, StreamsSettings.geoip()).getString(key).strip();
         if (value.isEmpty()) {
             return null;
         }

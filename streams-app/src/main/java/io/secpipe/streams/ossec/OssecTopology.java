@@ -3,6 +3,7 @@ package io.secpipe.streams.ossec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.secpipe.formats.SecpipeHeaders;
+import io.secpipe.streams.StreamsSettings;
 import io.secpipe.streams.deadletter.DeadLetter;
 import io.secpipe.streams.geo.GeoLookup;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
+import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Serdes;
@@ -43,12 +45,13 @@ public final class OssecTopology {
 
     public record Config(String inputTopic, String outputTopic, String minuteTopic, String deadLetterTopic, Duration grace) {
         public static Config from(Properties props) {
+            AbstractConfig c = StreamsSettings.parse(props, StreamsSettings.ossec());
             return new Config(
-                    props.getProperty("ossec.input.topic", "raw.ossec"),
-                    props.getProperty("ossec.output.topic", "ossec.alerts"),
-                    props.getProperty("ossec.minute.topic", "ossec.minute"),
-                    props.getProperty("ossec.dlq.topic", "dlq.ossec"),
-                    Duration.ofMillis(Long.parseLong(props.getProperty("ossec.minute.grace.ms", "300000"))));
+                    c.getString("ossec.input.topic"),
+                    c.getString("ossec.output.topic"),
+                    c.getString("ossec.minute.topic"),
+                    c.getString("ossec.dlq.topic"),
+                    Duration.ofMillis(c.getLong("ossec.minute.grace.ms")));
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.secpipe.formats.SecpipeHeaders;
 import io.secpipe.formats.vpcflow.FlowLogFormat;
+import io.secpipe.streams.StreamsSettings;
 import io.secpipe.streams.deadletter.DeadLetter;
 import io.secpipe.streams.geo.GeoLookup;
 import io.secpipe.streams.geo.MaxMindGeoLookup;
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -60,13 +62,14 @@ public final class FlowLogTopology {
 
         /** With a geo lookup the app shares among its topologies (one set of database readers). */
         public static Config from(Properties props, GeoLookup geo) {
+            AbstractConfig c = StreamsSettings.parse(props, StreamsSettings.vpcflow());
             return new Config(
-                    props.getProperty("vpcflow.input.topic", "raw.vpcflow"),
-                    props.getProperty("vpcflow.output.topic", "vpcflow.enriched"),
-                    props.getProperty("vpcflow.dlq.topic", "dlq.vpcflow"),
-                    FlowLogFormat.tokens(props.getProperty("vpcflow.default.format", FlowLogFormat.DEFAULT_V2_STRING)),
-                    props.getProperty("vpcflow.eni.topic", "ref.eni"),
-                    Duration.parse(props.getProperty("vpcflow.eni.index.refresh", "PT30S")),
+                    c.getString("vpcflow.input.topic"),
+                    c.getString("vpcflow.output.topic"),
+                    c.getString("vpcflow.dlq.topic"),
+                    FlowLogFormat.tokens(c.getString("vpcflow.default.format")),
+                    c.getString("vpcflow.eni.topic"),
+                    Duration.parse(c.getString("vpcflow.eni.index.refresh")),
                     geo);
         }
     }

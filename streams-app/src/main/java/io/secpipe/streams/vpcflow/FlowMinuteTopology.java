@@ -3,9 +3,11 @@ package io.secpipe.streams.vpcflow;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.secpipe.streams.StreamsSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Properties;
+import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Branched;
@@ -53,13 +55,14 @@ public final class FlowMinuteTopology {
     public record Config(String inputTopic, String outputTopic, Duration grace, Duration idleClose, String lateTopic,
                          String seriesTopic) {
         public static Config from(Properties props) {
+            AbstractConfig c = StreamsSettings.parse(props, StreamsSettings.vpcflow());
             return new Config(
-                    props.getProperty("vpcflow.output.topic", "vpcflow.enriched"),
-                    props.getProperty("vpcflow.minute.topic", "vpcflow.minute"),
-                    Duration.parse(props.getProperty("vpcflow.minute.grace", "PT20M")),
-                    Duration.parse(props.getProperty("vpcflow.minute.idle.close", "PT15M")),
-                    props.getProperty("vpcflow.minute.late.topic", "late.vpcflow"),
-                    props.getProperty("vpcflow.minute.series.topic", "vpcflow.minute.series"));
+                    c.getString("vpcflow.output.topic"),
+                    c.getString("vpcflow.minute.topic"),
+                    Duration.parse(c.getString("vpcflow.minute.grace")),
+                    Duration.parse(c.getString("vpcflow.minute.idle.close")),
+                    c.getString("vpcflow.minute.late.topic"),
+                    c.getString("vpcflow.minute.series.topic"));
         }
     }
 

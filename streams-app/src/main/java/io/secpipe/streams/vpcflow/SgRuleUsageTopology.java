@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.secpipe.streams.StreamsSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.common.utils.Utils;
@@ -71,15 +73,16 @@ public final class SgRuleUsageTopology {
     public record Config(String inputTopic, String groupsTopic, String outputTopic, Duration window, Duration grace,
                          Duration reportInterval, Duration lookback, int partitions) {
         public static Config from(Properties props) {
+            AbstractConfig c = StreamsSettings.parse(props, StreamsSettings.vpcflow(), StreamsSettings.sgusage());
             return new Config(
-                    props.getProperty("vpcflow.output.topic", "vpcflow.enriched"),
-                    props.getProperty("sgusage.groups.topic", "ref.security-groups"),
-                    props.getProperty("sgusage.topic", "sg.rule-usage"),
-                    Duration.parse(props.getProperty("sgusage.window", "PT15M")),
-                    Duration.parse(props.getProperty("sgusage.grace", "PT2M")),
-                    Duration.parse(props.getProperty("sgusage.report.interval", "PT1H")),
-                    Duration.parse(props.getProperty("sgusage.report.lookback", "P30D")),
-                    Integer.parseInt(props.getProperty("sgusage.partitions", "2")));
+                    c.getString("vpcflow.output.topic"),
+                    c.getString("sgusage.groups.topic"),
+                    c.getString("sgusage.topic"),
+                    Duration.parse(c.getString("sgusage.window")),
+                    Duration.parse(c.getString("sgusage.grace")),
+                    Duration.parse(c.getString("sgusage.report.interval")),
+                    Duration.parse(c.getString("sgusage.report.lookback")),
+                    c.getInt("sgusage.partitions"));
         }
     }
 
