@@ -41,7 +41,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /** The S3 source in a real Connect worker against S3Mock (listing mode) and WireMock's SQS (notification mode). */
 @Timeout(300)
-class S3SourceConnectorTest {
+class S3SourceConnectorIT {
 
     private static final String BUCKET = "flow-logs";
     private static final String PREFIX = "AWSLogs/123456789012/vpcflowlogs/eu-west-1/";

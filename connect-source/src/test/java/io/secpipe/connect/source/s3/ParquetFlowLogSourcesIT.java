@@ -35,7 +35,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * is an error record and the task goes on. The worker's classpath has no Hadoop.
  */
 @Timeout(300)
-class ParquetFlowLogSourcesTest {
+class ParquetFlowLogSourcesIT {
 
     private static final String BUCKET = "parquet-flow-logs";
     /** AWS's layout with Hive-compatible S3 prefixes and hourly partitions. */

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(300)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CloudWatchLogsSourceConnectorTest {
+class CloudWatchLogsSourceConnectorIT {
 
     private static final long T0 = 1_700_000_000_000L;
 

@@ -44,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(300)
-class Ec2InventoryConnectorsTest {
+class Ec2InventoryConnectorsIT {
 
     private static final String ENI_A = "eni-0a1b2c3d4e5f60001";
     private static final String ENI_B = "eni-0a1b2c3d4e5f60002";

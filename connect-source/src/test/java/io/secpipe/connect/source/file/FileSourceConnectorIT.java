@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The file source in a real Connect worker (exactly-once source support on) over a real KRaft broker. */
 @Timeout(240)
-class FileSourceConnectorTest {
+class FileSourceConnectorIT {
 
     private static final String TOPIC = "raw.vpcflow";
     private static final String NAME = "flows";
@@ -220,7 +220,7 @@ class FileSourceConnectorTest {
         List<ConsumerRecord<byte[], byte[]>> records = readCommitted("raw.ossec", 200);
         assertThat(records.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList())
                 .as("every line once, in order").containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, 200)
-                        .mapToObj(FileSourceConnectorTest::alert).toList());
+                        .mapToObj(FileSourceConnectorIT::alert).toList());
         assertThat(new String(records.get(0).key(), StandardCharsets.UTF_8)).isEqualTo("web-01");
         assertThat(records.stream().map(r -> header(r, SecpipeHeaders.ID)).distinct())
                 .as("line n of the new file has another id than line n of the old one").hasSize(200);

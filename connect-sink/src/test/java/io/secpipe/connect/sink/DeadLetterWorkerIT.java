@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * In a real Connect worker: a document the engine (WireMock) rejects reaches the dead-letter topic with
  * the record's own headers, Connect's context headers and ours, and the task stays RUNNING.
  */
-class DeadLetterWorkerTest {
+class DeadLetterWorkerIT {
 
     @Test
     void aRejectedDocumentReachesTheDeadLetterTopicWithItsHeadersAndTheTaskKeepsRunning() throws Exception {
