@@ -32,7 +32,7 @@ public record Corpus(Path dir, List<Series> series, List<Profile> profiles) {
         JsonNode windows = readJson(nabDir.resolve("labels").resolve("combined_windows.json"));
         List<Series> series = new ArrayList<>();
         for (Path file : dataFiles(dataDir)) {
-            String name = dataDir.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
+            String name = file.getParent().getFileName() + "/" + NabCsv.csvName(file);
             JsonNode limits = windows.get(name);
             if (limits == null || !limits.isArray()) {
                 throw new IllegalArgumentException(file + " has no entry in labels/combined_windows.json");
@@ -55,7 +55,7 @@ public record Corpus(Path dir, List<Series> series, List<Profile> profiles) {
 
     private static List<Path> dataFiles(Path dataDir) {
         try (Stream<Path> files = Files.walk(dataDir, 2)) {
-            return files.filter(f -> Files.isRegularFile(f) && f.getFileName().toString().endsWith(".csv")
+            return files.filter(f -> Files.isRegularFile(f) && NabCsv.isCsv(f)
                     && f.getParent().getParent().equals(dataDir)).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + dataDir, e);

@@ -18,7 +18,8 @@ public final class NabCommand implements Callable<Integer> {
     String detector;
 
     @Option(names = "--data", paramLabel = "DIR",
-            description = "The NAB directory (data/, labels/, config/, results/). Default: <repo root>/../shared/nab.")
+            description = "The NAB directory (data/, labels/, config/, results/). Default: $SECPIPE_NAB_DIR, else"
+                    + " the repository's bench/nab.")
     Path data;
 
     @Override

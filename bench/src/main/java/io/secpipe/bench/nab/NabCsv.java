@@ -2,6 +2,8 @@ package io.secpipe.bench.nab;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,8 +18,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.zip.GZIPInputStream;
 
-/** NAB's CSV files (plain numbers and timestamps, no quoting) and its timestamps, which are UTC without a zone. */
+/**
+ * NAB's CSV files (plain numbers and timestamps, no quoting) and its timestamps, which are UTC without a zone. A file
+ * may be gzip-compressed ({@code .csv.gz}, as the repository's copy under bench/nab keeps them).
+ */
 final class NabCsv {
 
     /** {@code 2014-02-26 13:45:00} in the data, {@code 2014-02-26 13:45:00.000000} in the labels. */
@@ -63,8 +69,20 @@ final class NabCsv {
     private NabCsv() {
     }
 
+    /** {@code .csv} and {@code .csv.gz}. */
+    static boolean isCsv(Path file) {
+        String name = file.getFileName().toString();
+        return name.endsWith(".csv") || name.endsWith(".csv.gz");
+    }
+
+    /** The file's name without {@code .gz}: the name NAB's labels and results give it. */
+    static String csvName(Path file) {
+        String name = file.getFileName().toString();
+        return name.endsWith(".gz") ? name.substring(0, name.length() - ".gz".length()) : name;
+    }
+
     static Table read(Path file) {
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (BufferedReader reader = open(file)) {
             String headerLine = reader.readLine();
             if (headerLine == null) {
                 throw new IllegalArgumentException(file + " is empty: a NAB file starts with a header line");
@@ -86,6 +104,19 @@ final class NabCsv {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
+    }
+
+    private static BufferedReader open(Path file) throws IOException {
+        InputStream in = Files.newInputStream(file);
+        try {
+            if (file.getFileName().toString().endsWith(".gz")) {
+                in = new GZIPInputStream(in);
+            }
+        } catch (IOException e) {
+            in.close();
+            throw e;
+        }
+        return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
     }
 
     /** A NAB timestamp as epoch milliseconds, read as UTC. */

@@ -10,7 +10,7 @@ import java.util.stream.Stream;
 
 /**
  * A published detector's per-row output for one data file, from NAB's
- * {@code results/<detector>/<category>/<detector>_<file>.csv}: the rows it was fed and the anomaly score it gave each.
+ * {@code results/<detector>/<category>/<detector>_<file>.csv} (or {@code .csv.gz}): the rows it was fed and the anomaly score it gave each.
  */
 record PublishedSeries(String name, long[] epochMillis, double[] values, double[] anomalyScores,
                               NabCsv.Table table) {
@@ -25,14 +25,14 @@ record PublishedSeries(String name, long[] epochMillis, double[] values, double[
         List<Path> files;
         try (Stream<Path> walk = Files.walk(dir, 2)) {
             files = walk.filter(f -> Files.isRegularFile(f) && !f.getParent().equals(dir)
-                    && f.getFileName().toString().startsWith(prefix) && f.getFileName().toString().endsWith(".csv"))
+                    && f.getFileName().toString().startsWith(prefix) && NabCsv.isCsv(f))
                     .sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + dir, e);
         }
         List<PublishedSeries> published = new ArrayList<>();
         for (Path file : files) {
-            String name = file.getParent().getFileName() + "/" + file.getFileName().toString().substring(prefix.length());
+            String name = file.getParent().getFileName() + "/" + NabCsv.csvName(file).substring(prefix.length());
             published.add(read(name, file));
         }
         if (published.isEmpty()) {

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;
 
 /** The sweep, normalisation and runner on the corpus present; figures printed, exact facts asserted. */
@@ -73,14 +72,6 @@ class NormalizationAndSweepTest {
             assertThat(NabRunner.finalLine(result))
                     .matches("nab standard=-?\\d+\\.\\d reward_low_FP_rate=-?\\d+\\.\\d reward_low_FN_rate=-?\\d+\\.\\d");
         }
-    }
-
-    @Test
-    void anUnknownDetectorIsAClearError() {
-        assertThatThrownBy(() -> Detectors.named("nope", corpus.dir()))
-                .hasMessageContaining("no detector 'nope'").hasMessageContaining("[null, rcf, rcf-tuning]");
-        assertThat(Detectors.builtIn()).containsOnlyKeys("null", "rcf", "rcf-tuning");
-        assertThat(Detectors.defaultName()).isEqualTo("rcf");
     }
 
     private static NabResult run(String name, Supplier<Detector> detector) {

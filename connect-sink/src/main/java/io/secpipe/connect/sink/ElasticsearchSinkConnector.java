@@ -1,5 +1,6 @@
 package io.secpipe.connect.sink;
 
+import io.secpipe.formats.PluginVersion;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +63,6 @@ public class ElasticsearchSinkConnector extends SinkConnector {
 
     @Override
     public String version() {
-        return Version.get();
+        return PluginVersion.of(getClass());
     }
 }

@@ -2,6 +2,7 @@ package io.secpipe.connect.sink;
 
 import io.secpipe.connect.sink.WritingSettings.OnMalformed;
 import io.secpipe.connect.sink.WritingSettings.OnNull;
+import io.secpipe.formats.PluginVersion;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayDeque;
@@ -307,6 +308,6 @@ public class ElasticsearchSinkTask extends SinkTask {
 
     @Override
     public String version() {
-        return Version.get();
+        return PluginVersion.of(getClass());
     }
 }

@@ -1,8 +1,6 @@
 package io.secpipe.connect.source.cloudwatch;
 
-import io.secpipe.connect.source.config.PluginVersion;
-import io.secpipe.connect.source.config.TaskShares;
-import java.util.ArrayList;
+import io.secpipe.connect.source.config.SecpipeSourceConnector;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,12 +9,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.config.Config;
-import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigValue;
-import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.errors.ConnectException;
-import org.apache.kafka.connect.source.ExactlyOnceSupport;
-import org.apache.kafka.connect.source.SourceConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -28,18 +22,21 @@ import software.amazon.awssdk.services.cloudwatchlogs.model.LogGroup;
  * the tasks; each group's source offset is its last event timestamp plus the event ids already sent at
  * that timestamp, so a restarted task neither repeats nor skips an event.
  */
-public class CloudWatchLogsSourceConnector extends SourceConnector {
+public class CloudWatchLogsSourceConnector extends SecpipeSourceConnector {
 
     private static final Logger log = LoggerFactory.getLogger(CloudWatchLogsSourceConnector.class);
 
-    private Map<String, String> props;
     private volatile List<String> groups = List.of();
     private ScheduledExecutorService refresher;
 
+    public CloudWatchLogsSourceConnector() {
+        super(CloudWatchLogsSourceConfig.CONFIG_DEF, CloudWatchLogsSourceTask.class, CloudWatchLogsSourceConfig::new);
+    }
+
     @Override
     public void start(Map<String, String> props) {
+        super.start(props);
         CloudWatchLogsSourceConfig config = new CloudWatchLogsSourceConfig(props);
-        this.props = Map.copyOf(props);
         if (config.logGroupPrefix().isEmpty()) {
             groups = List.copyOf(new TreeSet<>(config.logGroups()));
             return;
@@ -84,18 +81,13 @@ public class CloudWatchLogsSourceConnector extends SourceConnector {
     }
 
     @Override
-    public Class<? extends Task> taskClass() {
-        return CloudWatchLogsSourceTask.class;
-    }
-
-    @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
         List<String> all = groups;
         if (all.isEmpty()) {
             log.warn("No log group to read yet; no task runs until one appears");
             return List.of();
         }
-        List<Map<String, String>> configs = TaskShares.roundRobin(props, CloudWatchLogsSourceConfig.LOG_GROUPS, all, maxTasks);
+        List<Map<String, String>> configs = shareOut(CloudWatchLogsSourceConfig.LOG_GROUPS, all, maxTasks);
         // a task only ever sees names: the prefix was resolved here
         configs.forEach(config -> config.remove(CloudWatchLogsSourceConfig.LOG_GROUP_PREFIX));
         return configs;
@@ -121,26 +113,10 @@ public class CloudWatchLogsSourceConnector extends SourceConnector {
     }
 
     @Override
-    public ExactlyOnceSupport exactlyOnceSupport(Map<String, String> connectorConfig) {
-        // the offset names exactly the events sent; the worker writes it in the records' transaction
-        return ExactlyOnceSupport.SUPPORTED;
-    }
-
-    @Override
     public void stop() {
         if (refresher != null) {
             refresher.shutdownNow();
             refresher = null;
         }
-    }
-
-    @Override
-    public ConfigDef config() {
-        return CloudWatchLogsSourceConfig.CONFIG_DEF;
-    }
-
-    @Override
-    public String version() {
-        return PluginVersion.get();
     }
 }

@@ -1,7 +1,7 @@
 package io.secpipe.connect.source.cloudwatch;
 
 import io.secpipe.connect.source.aws.AwsClientSettings;
-import io.secpipe.connect.source.config.PluginVersion;
+import io.secpipe.formats.PluginVersion;
 import io.secpipe.connect.source.metrics.SourceTaskMetrics;
 import io.secpipe.formats.SecpipeHeaders;
 import java.nio.charset.StandardCharsets;
@@ -299,6 +299,6 @@ public class CloudWatchLogsSourceTask extends SourceTask {
 
     @Override
     public String version() {
-        return PluginVersion.get();
+        return PluginVersion.of(getClass());
     }
 }

@@ -1,6 +1,6 @@
 package io.secpipe.connect.source.ec2;
 
-import io.secpipe.connect.source.config.PluginVersion;
+import io.secpipe.formats.PluginVersion;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -187,6 +187,6 @@ public class Ec2InventoryFileSourceTask extends SourceTask {
 
     @Override
     public String version() {
-        return PluginVersion.get();
+        return PluginVersion.of(getClass());
     }
 }

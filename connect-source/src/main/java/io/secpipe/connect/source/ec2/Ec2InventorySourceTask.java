@@ -1,6 +1,6 @@
 package io.secpipe.connect.source.ec2;
 
-import io.secpipe.connect.source.config.PluginVersion;
+import io.secpipe.formats.PluginVersion;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.secpipe.connect.source.ec2.Ec2Documents.Kind;
@@ -208,6 +208,6 @@ public class Ec2InventorySourceTask extends SourceTask {
 
     @Override
     public String version() {
-        return PluginVersion.get();
+        return PluginVersion.of(getClass());
     }
 }

@@ -1,8 +1,9 @@
 package io.secpipe.connect.source.file;
 
 import io.secpipe.connect.source.errors.ErrorRecords;
-import io.secpipe.formats.framing.Framing;
 import io.secpipe.connect.source.framing.FramingSettings;
+import io.secpipe.formats.framing.Framing;
+import io.secpipe.formats.framing.Framings;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -45,17 +46,14 @@ public class FileSourceConfig extends AbstractConfig {
     public FileSourceConfig(Map<String, String> props) {
         super(CONFIG_DEF, props);
         framing = FramingSettings.create(this);
-        String problem = tailProblem();
-        if (problem != null) {
-            throw new ConfigException(TAIL, getBoolean(TAIL), problem);
+        if (tail() && !framing.canFollow()) {
+            throw new ConfigException(TAIL, getBoolean(TAIL), tailProblem(getString(FRAMING)));
         }
     }
 
-    /** Why {@code tail} cannot be on with this framing, or null. */
-    String tailProblem() {
-        return tail() && !framing.canFollow()
-                ? "the " + getString(FRAMING) + " framing cannot follow a growing file; tail needs flowlog, jsonlines or csv"
-                : null;
+    /** Why {@code tail} cannot be on with the framing named {@code framing}, which cannot follow a growing file. */
+    static String tailProblem(String framing) {
+        return "the " + framing + " framing cannot follow a growing file; tail needs flowlog, jsonlines or csv";
     }
 
     /** Whether the framing named {@code framing} can follow a growing file. */
@@ -77,7 +75,7 @@ public class FileSourceConfig extends AbstractConfig {
     }
 
     public List<String> format() {
-        return parseFormat(getString(FORMAT));
+        return Framings.parseFormat(getString(FORMAT));
     }
 
     public Framing framing() {
@@ -94,11 +92,6 @@ public class FileSourceConfig extends AbstractConfig {
 
     public long pollIntervalMs() {
         return getLong(POLL_INTERVAL_MS);
-    }
-
-    /** Accepts AWS's own spelling, {@code ${version} ${account-id} ...}, as well as bare names. */
-    static List<String> parseFormat(String format) {
-        return FramingSettings.parseFormat(format);
     }
 
     private static void validateFiles(String name, Object value) {

@@ -1,6 +1,6 @@
 package io.secpipe.connect.source.file;
 
-import io.secpipe.connect.source.config.PluginVersion;
+import io.secpipe.formats.PluginVersion;
 import io.secpipe.connect.source.errors.ErrorRecords;
 import io.secpipe.formats.framing.Frame;
 import io.secpipe.connect.source.metrics.SourceTaskMetrics;
@@ -209,6 +209,6 @@ public class FileSourceTask extends SourceTask {
 
     @Override
     public String version() {
-        return PluginVersion.get();
+        return PluginVersion.of(getClass());
     }
 }

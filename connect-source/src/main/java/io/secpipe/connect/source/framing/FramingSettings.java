@@ -93,11 +93,6 @@ public final class FramingSettings {
         return config;
     }
 
-    /** Accepts AWS's own spelling, {@code ${version} ${account-id} ...}, as well as bare names. */
-    public static List<String> parseFormat(String format) {
-        return Framings.parseFormat(format);
-    }
-
     private static void validateFraming(String name, Object value) {
         try {
             FramingType.of(String.valueOf(value));
@@ -116,7 +111,7 @@ public final class FramingSettings {
     }
 
     private static void validateFormat(String name, Object value) {
-        List<String> fields = parseFormat(String.valueOf(value));
+        List<String> fields = Framings.parseFormat(String.valueOf(value));
         if (fields.isEmpty()) {
             throw new ConfigException(name, value, "the format names no field");
         }

@@ -1,6 +1,6 @@
 package io.secpipe.connect.source.s3;
 
-import io.secpipe.connect.source.config.PluginVersion;
+import io.secpipe.formats.PluginVersion;
 import io.secpipe.connect.source.aws.AwsClientSettings;
 import io.secpipe.connect.source.errors.ErrorRecords;
 import io.secpipe.formats.framing.Frame;
@@ -425,6 +425,6 @@ public class S3SourceTask extends SourceTask {
 
     @Override
     public String version() {
-        return PluginVersion.get();
+        return PluginVersion.of(getClass());
     }
 }

@@ -35,7 +35,6 @@ class FramingSettingsTest {
         assertThat(FramingSettings.create(config(Map.of("framing", "CWL-Subscription")))).isInstanceOf(CwlSubscriptionFraming.class);
         assertThat(FramingSettings.create(config(Map.of("framing", "csv", "csv.key.column", "user_id")))).isInstanceOf(CsvFraming.class);
         assertThat(FramingSettings.type(config(Map.of("framing", "csv")))).isEqualTo(FramingType.CSV);
-        assertThat(FramingSettings.parseFormat("${version} ${interface-id}")).containsExactly("version", "interface-id");
     }
 
     @Test
