@@ -89,6 +89,11 @@ class MetricsIT {
         try {
             assertThat(stack.up()).isTrue();
             awaitStatus(streamsUrl + "/health/ready", 200);
+            // the watcher stops once it has seen the 200 itself (stopping it at once could lose its last poll)
+            long seen = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < seen && (readiness.isEmpty() || readiness.get(readiness.size() - 1) != 200)) {
+                Thread.sleep(100);
+            }
             watching.set(false);
             watcher.join();
             assertThat(readiness).as("readiness as the app started").startsWith(503).endsWith(200).doesNotContain(500);
