@@ -54,13 +54,12 @@ public final class CloudTrailTopology {
                     c.getString("cloudtrail.input.topic"),
                     c.getString("cloudtrail.output.topic"),
                     c.getString("cloudtrail.dlq.topic"),
-                    CloudTrailTopology.pattern(props));
+                    CloudTrailTopology.pattern(c));
         }
     }
 
     /** cloudtrail.pattern (inline JSON) or cloudtrail.pattern.file (a file of it), not both; else the seed's. */
-    static EventPattern pattern(Properties props) {
-        AbstractConfig c = StreamsSettings.parse(props, StreamsSettings.cloudtrail());
+    static EventPattern pattern(AbstractConfig c) {
         String inline = c.getString(PATTERN).trim();
         String file = c.getString(PATTERN_FILE).trim();
         if (!inline.isEmpty() && !file.isEmpty()) {
